@@ -1,0 +1,26 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import { customerFromAuthorization } from '../lib/auth/verify-token';
+import { loadJwtSecret } from '../lib/auth/jwt-secret';
+import { logger } from '../lib/logger';
+
+type Result = APIGatewaySimpleAuthorizerWithContextResult<{ customerId: string }>;
+
+// Loaded once per container; a failed load is retried on the next request rather than cached.
+let secret: Promise<Uint8Array> | undefined;
+const jwtSecret = () => (secret ??= loadJwtSecret().catch((error) => ((secret = undefined), Promise.reject(error))));
+
+/** HTTP API simple-response authorizer: it answers yes or no and never throws. */
+export const handler = middy<APIGatewayRequestAuthorizerEventV2, Result>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    try {
+      const customerId = await customerFromAuthorization(event.headers?.authorization, await jwtSecret());
+      if (customerId) return { isAuthorized: true, context: { customerId } };
+      logger.info('token rejected');
+    } catch (error) {
+      logger.error('authorizer could not check the token', error as Error);
+    }
+    return { isAuthorized: false, context: { customerId: '' } };
+  });

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { orderEventPublisher } from '../lib/aws/order-events';
+import { catalogStore } from '../lib/catalog/catalog-store';
+import { config } from '../lib/config';
+import { httpHandler } from '../lib/http/http-handler';
+import { orderStore } from '../lib/orders/order-store';
+import { placeOrder } from '../lib/orders/place-order';
+
+const { tableName, orderEventsTopicArn, activityStreamName } = config();
+const deps = {
+  catalog: catalogStore(tableName),
+  orders: orderStore(tableName),
+  events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
+  clock: () => new Date(),
+  newId: randomUUID,
+};
+
+export const handler = httpHandler(
+  async (event) => {
+    const { order } = await placeOrder(deps, {
+      customerId: event.customerId,
+      request: event.body,
+      idempotencyKey: event.headers['idempotency-key'],
+      correlationId: event.correlationId,
+    });
+    return {
+      status: 202,
+      body: { orderId: order.orderId, status: order.status },
+      headers: { location: `/orders/${order.orderId}` },
+    };
+  },
+  { jsonBody: true },
+);

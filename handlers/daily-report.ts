@@ -1,0 +1,16 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { config } from '../lib/config';
+import { logger } from '../lib/logger';
+import { activityStore } from '../lib/reports/activity-store';
+import { writeDailyReport } from '../lib/reports/daily-report';
+import { eventHandler } from '../lib/triggers/event-handler';
+
+const { tableName, reportsBucket } = config();
+const deps = { activity: activityStore(tableName), bucket: reportsBucket };
+
+/** Schedule cron(...): yesterday's sales report (UTC) into the reports bucket. */
+export const handler = eventHandler<ScheduledEvent>(async (event) => {
+  logger.setCorrelationId(event.id);
+  const { key, report } = await writeDailyReport(deps, event.time ? new Date(event.time) : new Date());
+  logger.info('daily report written', { key, orders: report.totals.orders });
+});

@@ -1,0 +1,21 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { orderEventPublisher } from '../lib/aws/order-events';
+import { config } from '../lib/config';
+import { logger } from '../lib/logger';
+import { expireStaleOrders } from '../lib/orders/expire-stale-orders';
+import { orderStore } from '../lib/orders/order-store';
+import { eventHandler } from '../lib/triggers/event-handler';
+
+const { tableName, orderEventsTopicArn, activityStreamName, pendingOrderTtlSeconds } = config();
+const deps = {
+  orders: orderStore(tableName),
+  events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
+  clock: () => new Date(),
+};
+
+/** Schedule rate(...): PENDING orders past their deadline become EXPIRED. */
+export const handler = eventHandler<ScheduledEvent>(async (event) => {
+  logger.setCorrelationId(event.id);
+  const expired = await expireStaleOrders(deps, pendingOrderTtlSeconds);
+  logger.info('stale orders expired', { expired });
+});

@@ -1,0 +1,19 @@
+import { config } from '../lib/config';
+import { NotFoundError } from '../lib/errors';
+import { httpHandler } from '../lib/http/http-handler';
+import { ok } from '../lib/http/http-result';
+import { orderStore } from '../lib/orders/order-store';
+import { orderView } from '../lib/orders/order-view';
+import { paymentLedger } from '../lib/payments/ledger';
+
+const { tableName } = config();
+const orders = orderStore(tableName);
+const ledger = paymentLedger(tableName);
+
+export const handler = httpHandler(async (event) => {
+  const orderId = event.pathParameters?.orderId ?? '';
+  const [order, payment] = await Promise.all([orders.get(orderId), ledger.get(orderId)]);
+  // Another customer's order is answered exactly like a missing one.
+  if (!order || order.customerId !== event.customerId) throw new NotFoundError('Order');
+  return ok(orderView(order, payment));
+});

@@ -1,0 +1,29 @@
+import type { SNSEvent } from 'aws-lambda';
+import { orderEventPublisher } from '../lib/aws/order-events';
+import { config } from '../lib/config';
+import { reserveInventory } from '../lib/inventory/reserve-inventory';
+import { stockStore } from '../lib/inventory/stock-store';
+import { logger } from '../lib/logger';
+import { orderStore } from '../lib/orders/order-store';
+import { paymentLedger } from '../lib/payments/ledger';
+import { eventHandler } from '../lib/triggers/event-handler';
+import { parseOrderMessage } from '../lib/triggers/order-message';
+
+const { tableName, orderEventsTopicArn, activityStreamName } = config();
+const deps = {
+  orders: orderStore(tableName),
+  stock: stockStore(tableName),
+  ledger: paymentLedger(tableName),
+  events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
+  clock: () => new Date(),
+};
+
+/** SNS order-events, OrderPaid: reserve the stock, then CONFIRMED, or CANCELLED with a refund. */
+export const handler = eventHandler<SNSEvent>(async (event) => {
+  for (const record of event.Records) {
+    const message = parseOrderMessage(record.Sns.Message);
+    logger.setCorrelationId(message.correlationId ?? record.Sns.MessageId);
+    const order = await reserveInventory(deps, message.orderId);
+    logger.info('inventory reserved', { orderId: order.orderId, status: order.status });
+  }
+});

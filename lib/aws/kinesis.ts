@@ -1,0 +1,5 @@
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+// HTTP/1.1 on purpose: PutRecord needs nothing more, and the local emulator speaks nothing else.
+export const kinesis = new KinesisClient({ requestHandler: new NodeHttpHandler() });

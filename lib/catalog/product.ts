@@ -1,0 +1,1 @@
+export type Product = { sku: string; name: string; priceCents: number; currency: string; stock: number };

@@ -1,0 +1,10 @@
+import type { Product } from './product';
+
+/** The catalog the local stages are seeded with: plenty of stock, and one product that is out. */
+export const SAMPLE_CATALOG: Product[] = [
+  { sku: 'SKU-1', name: 'Espresso beans, 1 kg', priceCents: 2499, currency: 'EUR', stock: 1_000_000 },
+  { sku: 'SKU-2', name: 'Ceramic pour-over dripper', priceCents: 3450, currency: 'EUR', stock: 1_000_000 },
+  { sku: 'SKU-3', name: 'Paper filters, 100 pack', priceCents: 599, currency: 'EUR', stock: 1_000_000 },
+  { sku: 'SKU-4', name: 'Burr grinder', priceCents: 12900, currency: 'EUR', stock: 1_000_000 },
+  { sku: 'SKU-OOS', name: 'Limited edition kettle (sold out)', priceCents: 8900, currency: 'EUR', stock: 0 },
+];

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+// Read and validated once at init: a missing variable fails the cold start, not the hundredth request.
+const schema = z.object({
+  TABLE_NAME: z.string().min(1),
+  ORDER_EVENTS_TOPIC_ARN: z.string().min(1),
+  ACTIVITY_STREAM_NAME: z.string().min(1),
+  IMPORTS_BUCKET: z.string().min(1),
+  REPORTS_BUCKET: z.string().min(1),
+  PENDING_ORDER_TTL_SECONDS: z.coerce.number().int().positive().default(900),
+});
+
+export type Config = {
+  tableName: string;
+  orderEventsTopicArn: string;
+  activityStreamName: string;
+  importsBucket: string;
+  reportsBucket: string;
+  pendingOrderTtlSeconds: number;
+  /** Largest HTTP body we accept; API Gateway allows 10 MB, an order never needs more than this. */
+  maxBodyBytes: number;
+  /** Largest CSV import we process. */
+  maxImportBytes: number;
+  uploadUrlTtlSeconds: number;
+  maxItemsPerOrder: number;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const missing = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`Invalid configuration, check these environment variables: ${missing}`);
+  }
+  const e = parsed.data;
+  return {
+    tableName: e.TABLE_NAME,
+    orderEventsTopicArn: e.ORDER_EVENTS_TOPIC_ARN,
+    activityStreamName: e.ACTIVITY_STREAM_NAME,
+    importsBucket: e.IMPORTS_BUCKET,
+    reportsBucket: e.REPORTS_BUCKET,
+    pendingOrderTtlSeconds: e.PENDING_ORDER_TTL_SECONDS,
+    maxBodyBytes: 64 * 1024,
+    maxImportBytes: 1024 * 1024,
+    uploadUrlTtlSeconds: 300,
+    maxItemsPerOrder: 50,
+  };
+}
+
+let loaded: Config | undefined;
+
+/** The process-wide configuration, loaded on first use (at module init in every handler). */
+export function config(): Config {
+  loaded ??= loadConfig();
+  return loaded;
+}

@@ -1,0 +1,54 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../aws/dynamodb';
+import { isConditionFailure } from '../aws/conditional';
+import type { Order } from '../orders/order';
+
+export type Notification = { orderId: string; customerId: string; status: Order['status']; subject: string; body: string; sentAt: string };
+
+const SUBJECTS: Partial<Record<Order['status'], string>> = {
+  CONFIRMED: 'Your order is confirmed',
+  PAYMENT_FAILED: 'Your payment was declined',
+  CANCELLED: 'Your order was cancelled and refunded',
+  EXPIRED: 'Your order expired before payment',
+};
+
+/** The simulated e-mail for an order's terminal status; undefined for a status we do not mail. */
+export function composeNotification(order: Order, sentAt: Date): Notification | undefined {
+  const subject = SUBJECTS[order.status];
+  if (!subject) return undefined;
+  const total = `${(order.totalCents / 100).toFixed(2)} ${order.currency}`;
+  return {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    status: order.status,
+    subject,
+    body: `${subject}: order ${order.orderId}, ${order.items.length} item(s), ${total}.`,
+    sentAt: sentAt.toISOString(),
+  };
+}
+
+export const notificationKey = (orderId: string, status: string) => ({ pk: `ORDER#${orderId}`, sk: `NOTIFICATION#${status}` });
+
+/** The outbox of simulated e-mails: one per order and status, however often the event arrives. */
+export function notificationStore(tableName: string) {
+  return {
+    /** False when this notification was already written. */
+    async write(notification: Notification): Promise<boolean> {
+      try {
+        await dynamo.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...notificationKey(notification.orderId, notification.status), ...notification },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+export type NotificationStore = ReturnType<typeof notificationStore>;

@@ -1,0 +1,127 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../aws/dynamodb';
+import { isConditionFailure } from '../aws/conditional';
+import { IdempotencyConflictError } from '../errors';
+import { transition, type Order, type OrderStatus } from './order';
+
+const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
+const idempotencyKey = (customerId: string, key: string) => ({ pk: `IDEMPOTENCY#${customerId}#${key}`, sk: 'IDEMPOTENCY' });
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+/** The sparse index the expiry sweep reads: only PENDING orders carry its keys. */
+const PENDING_INDEX = { name: 'gsi1', pk: 'PENDING' };
+
+export type IdempotencyClaim = { key: string; requestHash: string };
+export type Created = { order: Order; created: boolean };
+export type Transitioned = { order: Order; changed: boolean };
+
+function fromItem(item: Record<string, unknown>): Order {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...order } = item;
+  return order as Order;
+}
+
+export function orderStore(tableName: string) {
+  const get = async (orderId: string): Promise<Order | undefined> => {
+    const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: orderKey(orderId), ConsistentRead: true }));
+    return Item ? fromItem(Item) : undefined;
+  };
+
+  /** Claims the key for this request, or returns the order id an identical earlier request got. */
+  const claim = async (order: Order, claim: IdempotencyClaim): Promise<string> => {
+    const Key = idempotencyKey(order.customerId, claim.key);
+    try {
+      await dynamo.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...Key, orderId: order.orderId, requestHash: claim.requestHash, ttl: epochSeconds(order.createdAt) + IDEMPOTENCY_TTL_SECONDS },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return order.orderId;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
+      if (!Item || Item.requestHash !== claim.requestHash) throw new IdempotencyConflictError();
+      return Item.orderId as string;
+    }
+  };
+
+  return {
+    get,
+
+    /** Stores a new order once; a repeated idempotent request gets the first order back. */
+    async create(order: Order, idempotency?: IdempotencyClaim): Promise<Created> {
+      const orderId = idempotency ? await claim(order, idempotency) : order.orderId;
+      if (orderId !== order.orderId) {
+        const earlier = await get(orderId);
+        if (earlier) return { order: earlier, created: false };
+        // The earlier request claimed the key but stopped before storing its order: finish its work.
+        order = { ...order, orderId };
+      }
+      try {
+        await dynamo.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...orderKey(order.orderId), gsi1pk: PENDING_INDEX.pk, gsi1sk: order.createdAt, ...order },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { order, created: true };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return { order: (await get(order.orderId))!, created: false };
+      }
+    },
+
+    /** Moves the order on if it is still where we saw it; otherwise returns it as it now stands. */
+    async transition(order: Order, to: OrderStatus, at: Date): Promise<Transitioned> {
+      const next = transition(order, to, at);
+      try {
+        await dynamo.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: orderKey(order.orderId),
+            UpdateExpression: 'SET #status = :to, history = :history, version = :version REMOVE gsi1pk, gsi1sk',
+            ConditionExpression: '#status = :from AND version = :seen',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':to': to,
+              ':from': order.status,
+              ':history': next.history,
+              ':version': next.version,
+              ':seen': order.version,
+            },
+          }),
+        );
+        return { order: next, changed: true };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return { order: (await get(order.orderId))!, changed: false };
+      }
+    },
+
+    /** Ids of PENDING orders created before the cutoff, oldest first. */
+    async pendingBefore(cutoff: Date, limit: number): Promise<string[]> {
+      const ids: string[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamo.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: PENDING_INDEX.name,
+            KeyConditionExpression: 'gsi1pk = :pending AND gsi1sk < :cutoff',
+            ExpressionAttributeValues: { ':pending': PENDING_INDEX.pk, ':cutoff': cutoff.toISOString() },
+            ExclusiveStartKey: startKey,
+            Limit: limit - ids.length,
+          }),
+        );
+        for (const item of page.Items ?? []) ids.push((item.pk as string).slice('ORDER#'.length));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && ids.length < limit);
+      return ids;
+    },
+  };
+}
+
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+export type OrderStore = ReturnType<typeof orderStore>;

@@ -1,0 +1,54 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../aws/dynamodb';
+import { isConditionFailure } from '../aws/conditional';
+import type { ActivityFact } from './sales-report';
+
+const dayKey = (date: string) => `SALES#${date}`;
+
+/**
+ * The per-hour projection of the activity stream: one item per order under its day, kept at the
+ * order's highest version. Replays and out-of-order duplicates cannot move it backwards.
+ */
+export function activityStore(tableName: string) {
+  return {
+    /** False when the fact is stale or already applied. */
+    async apply(date: string, fact: ActivityFact): Promise<boolean> {
+      try {
+        await dynamo.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { pk: dayKey(date), sk: `${fact.hour}#${fact.orderId}`, ...fact },
+            ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
+            ExpressionAttributeValues: { ':version': fact.version },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async day(date: string): Promise<ActivityFact[]> {
+      const facts: ActivityFact[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamo.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': dayKey(date) },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          facts.push({ orderId: item.orderId, hour: item.hour, status: item.status, totalCents: item.totalCents, version: item.version });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return facts;
+    },
+  };
+}
+
+export type ActivityStore = ReturnType<typeof activityStore>;

@@ -1,0 +1,35 @@
+import middy from '@middy/core';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context, KinesisStreamEvent, KinesisStreamRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { logger } from '../logger';
+
+type Source = { sqs: [SQSEvent, SQSRecord]; kinesis: [KinesisStreamEvent, KinesisStreamRecord] };
+
+const EVENT_TYPES = { sqs: EventType.SQS, kinesis: EventType.KinesisDataStreams } as const;
+
+/**
+ * The Middy chain of poll-based functions: each record is handled on its own, and only the records
+ * that failed are reported back (ReportBatchItemFailures), so one bad message cannot sink a batch.
+ */
+export function batchHandler<S extends keyof Source>(source: S, handleRecord: (record: Source[S][1]) => Promise<void>) {
+  const processor = new BatchProcessor(EVENT_TYPES[source]);
+  const recordHandler = async (record: Source[S][1]) => {
+    try {
+      await handleRecord(record);
+    } catch (error) {
+      logger.warn('record failed; it will be delivered again', { error: error as Error, record: recordId(record) });
+      throw error;
+    } finally {
+      logger.removeKeys(['correlation_id']);
+    }
+  };
+  return middy<Source[S][0], SQSBatchResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler((event: Source[S][0], context: Context) =>
+      processPartialResponse(event as never, recordHandler as never, processor, { context }),
+    );
+}
+
+const recordId = (record: SQSRecord | KinesisStreamRecord) =>
+  'messageId' in record ? record.messageId : record.kinesis.sequenceNumber;

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+const orderMessageSchema = z.object({
+  eventType: z.string().min(1),
+  orderId: z.string().min(1).max(64),
+  correlationId: z.string().max(128).optional(),
+});
+
+export type OrderMessage = z.infer<typeof orderMessageSchema>;
+
+export class MalformedMessageError extends Error {
+  constructor(reason: string) {
+    super(`Malformed order event: ${reason}`);
+    this.name = 'MalformedMessageError';
+  }
+}
+
+/** An order event from an SNS message or an SQS body; a malformed one throws, never vanishes. */
+export function parseOrderMessage(body: string | undefined): OrderMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(body ?? '');
+  } catch {
+    throw new MalformedMessageError('not JSON');
+  }
+  const parsed = orderMessageSchema.safeParse(json);
+  if (!parsed.success) throw new MalformedMessageError(parsed.error.issues.map((i) => i.path.join('.') || 'message').join(', '));
+  return parsed.data;
+}

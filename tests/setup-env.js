@@ -1,0 +1,15 @@
+// The environment every handler expects, as the local stage sets it; tests point the SDK at
+// their own emulators by setting AWS_ENDPOINT_URL* themselves.
+Object.assign(process.env, {
+  AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+  AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'test',
+  AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
+  TABLE_NAME: 'orderflow-test',
+  ORDER_EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:orderflow-test-order-events',
+  ACTIVITY_STREAM_NAME: 'orderflow-test-order-activity',
+  IMPORTS_BUCKET: 'orderflow-test-imports',
+  REPORTS_BUCKET: 'orderflow-test-reports',
+  PENDING_ORDER_TTL_SECONDS: '900',
+  AUTH_JWT_SECRET: 'test-secret',
+  POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+});
