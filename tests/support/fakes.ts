@@ -1,0 +1,50 @@
+import type { Order } from '../../lib/orders/order';
+
+/** An events port that records what it was asked to announce, as the status each order had. */
+export function recordingEvents() {
+  const announced: Order[] = [];
+  return {
+    announced,
+    async announce(order: Order): Promise<void> {
+      announced.push(structuredClone(order));
+    },
+    statuses: () => announced.map((order) => order.status),
+  };
+}
+
+/** A clock a test moves by hand. */
+export function manualClock(startIso: string) {
+  let now = new Date(startIso);
+  const clock = () => new Date(now);
+  clock.set = (iso: string) => {
+    now = new Date(iso);
+  };
+  clock.advance = (ms: number) => {
+    now = new Date(now.getTime() + ms);
+  };
+  return clock;
+}
+
+/** Predictable ids: `<prefix>-0001`, `<prefix>-0002`, ... made unique per test file by the prefix. */
+export function sequentialIds(prefix: string) {
+  let next = 0;
+  return () => `${prefix}-${String(++next).padStart(4, '0')}`;
+}
+
+/** A PENDING order as placeOrder builds it, for tests that store orders directly. */
+export function pendingOrder(overrides: Partial<Order> & { orderId: string }): Order {
+  const createdAt = overrides.createdAt ?? '2026-11-22T10:00:00.000Z';
+  return {
+    customerId: '8d2f4b1e-6c3a-4f7d-9b2e-1a5c3e7f9d01',
+    status: 'PENDING',
+    items: [{ sku: 'SKU-1', quantity: 2, unitPriceCents: 2499 }],
+    totalCents: 4998,
+    currency: 'EUR',
+    paymentToken: 'tok_visa',
+    history: [{ status: 'PENDING', at: createdAt }],
+    correlationId: 'b7e4c2a9-5d3f-4e1b-8a6c-2f9d0e1b3c40',
+    createdAt,
+    version: 1,
+    ...overrides,
+  };
+}
