@@ -36,7 +36,7 @@ export function httpHandler<Body = unknown>(
 function requestContext(): MiddlewareObj<HttpEvent> {
   return {
     before: ({ event }) => {
-      event.correlationId = correlationIdFrom(event.headers, event.requestContext?.requestId);
+      event.correlationId = correlationIdFrom(event.headers);
       const authorizer = (event.requestContext as { authorizer?: { lambda?: { customerId?: string } } }).authorizer;
       event.customerId = authorizer?.lambda?.customerId ?? '';
       logger.setCorrelationId(event.correlationId);

@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createRequestHandler } from 'local-aws-sqs';
+import { createEdgeRouter, createForwarder } from './edge-router';
+import { createSnsService } from './sns-server';
+import { createS3Notifications } from './s3-notifications';
+import type { SnsAttributes } from './filter-policy';
+import { listenOn } from './listen';
+
+// Emulators without type declarations of their own.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kinesalite = require('kinesalite') as (options: Record<string, unknown>) => Server;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rver = require('s3rver');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account');
+
+export type EmbeddedOptions = {
+  region: string;
+  accountId: string;
+  sqsPort: number;
+  edgePort: number;
+  accessKeyId: string;
+  log: (message: string) => void;
+};
+
+export type RunningEmulators = { stop(): Promise<void> };
+
+/**
+ * The embedded local cloud: SQS on its own port (like ElasticMQ) and one edge port (like
+ * LocalStack's) in front of DynamoDB (dynalite), Kinesis (kinesalite), S3 (s3rver) and SNS (ours).
+ * Everything is in memory and bound to 127.0.0.1.
+ */
+export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEmulators> {
+  const servers: Server[] = [];
+  const s3Dir = mkdtempSync(join(tmpdir(), 'orderflow-s3-'));
+  const stop = async () => {
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    rmSync(s3Dir, { recursive: true, force: true });
+  };
+  try {
+    const { requestHandler } = createRequestHandler({
+      port: options.sqsPort,
+      hostname: '127.0.0.1',
+      accountId: options.accountId,
+      region: options.region,
+      emulateQueueCreationLifecycle: false,
+      baseUrl: '/',
+    });
+    const sqs = await listenOn(createServer(requestHandler), options.sqsPort, 'SQS');
+    servers.push(sqs);
+
+    const dynamo = await listenOn(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }), 0);
+    servers.push(dynamo);
+    const kinesis = await listenOn(kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50 }), 0);
+    servers.push(kinesis);
+
+    // s3rver checks only that the access key is known (it does not verify SigV4): make ours known.
+    DUMMY_ACCOUNT.createKeyPair(options.accessKeyId, options.accessKeyId);
+    const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Dir, allowMismatchedSignatures: true, vhostBuckets: false });
+    const s3Address = (await s3.run()) as AddressInfo;
+    servers.push((s3.httpServer as Server).unref());
+
+    const sqsClient = new SQSClient({
+      region: options.region,
+      endpoint: `http://127.0.0.1:${options.sqsPort}`,
+      credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.accessKeyId },
+    });
+    const sendToQueue = async (queueArn: string, body: string, attributes: SnsAttributes = {}) => {
+      const name = queueArn.split(':').pop();
+      await sqsClient.send(
+        new SendMessageCommand({
+          QueueUrl: `http://127.0.0.1:${options.sqsPort}/${options.accountId}/${name}`,
+          MessageBody: body,
+          MessageAttributes: Object.fromEntries(
+            Object.entries(attributes).map(([k, a]) => [k, { DataType: a.DataType === 'Number' ? 'Number' : 'String', StringValue: a.StringValue }]),
+          ),
+        }),
+      );
+    };
+    const onError = (error: unknown) => options.log(`delivery failed: ${(error as Error).message}`);
+    const sns = createSnsService({ region: options.region, accountId: options.accountId, deliver: sendToQueue, onDeliveryError: onError });
+    const notifications = createS3Notifications({ region: options.region, send: sendToQueue, onError });
+    s3.on('event', (event: { Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string } } }[] }) => {
+      for (const record of event.Records) {
+        notifications.objectEvent({ bucket: record.s3.bucket.name, key: record.s3.object.key, eventName: record.eventName, size: record.s3.object.size, eTag: record.s3.object.eTag });
+      }
+    });
+
+    const s3Route = async (req: IncomingMessage, res: ServerResponse) => {
+      const url = new URL(req.url ?? '/', 'http://edge');
+      if (url.searchParams.has('notification')) {
+        const bucket = url.pathname.split('/')[1];
+        if (notifications.handle(bucket, req, res, await readAll(req))) return;
+      }
+      forward(s3Address.port, req, res);
+    };
+    const forward = createForwarder();
+    const edge = createEdgeRouter({ dynamodb: port(dynamo), kinesis: port(kinesis), sns, s3: s3Route, sqs: options.sqsPort }, forward);
+    servers.push(await listenOn(edge, options.edgePort, 'AWS edge'));
+    return { stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+const port = (server: Server) => (server.address() as AddressInfo).port;
+
+function readAll(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject);
+  });
+}

@@ -1,0 +1,114 @@
+import { resolve as resolvePath } from 'node:path';
+import { startEmbedded, type RunningEmulators } from './emulators/embedded';
+import { localClients, type Endpoints } from './provision/clients';
+import { planLocalCloud, type LocalCloudPlan, type ServiceConfig } from './provision/plan';
+import { provision } from './provision/provision';
+import { seedCatalog } from './provision/seed';
+import { startAsyncConsumer } from './triggers/async-consumer';
+import { fileCheckpoints } from './triggers/checkpoints';
+import { startStreamConsumer } from './triggers/stream-consumer';
+import { detectMode, type Mode } from './mode';
+
+/** `custom.localCloud` in serverless.yml. */
+export type LocalCloudSettings = {
+  stages: string[];
+  sqsPort: number;
+  edgePort: number;
+  lambdaPort: number;
+  asyncRetryDelaysSeconds: number[];
+  asyncConcurrency: number;
+  kinesisIdlePollMs: number;
+  kinesisRetryDelayMs: number;
+  stateDir: string;
+};
+
+export const DEFAULT_SETTINGS: LocalCloudSettings = {
+  stages: ['local'],
+  sqsPort: 9324,
+  edgePort: 4566,
+  lambdaPort: 3002,
+  asyncRetryDelaysSeconds: [1, 2],
+  asyncConcurrency: 4,
+  kinesisIdlePollMs: 50,
+  kinesisRetryDelayMs: 200,
+  stateDir: '.offline-state',
+};
+
+/** The account id both LocalStack and ElasticMQ use by default. */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+export const LOCAL_ACCESS_KEY = 'test';
+
+export function localEndpoints(settings: LocalCloudSettings, region: string): Endpoints {
+  return {
+    region,
+    sqs: `http://127.0.0.1:${settings.sqsPort}`,
+    edge: `http://127.0.0.1:${settings.edgePort}`,
+    lambda: `http://127.0.0.1:${settings.lambdaPort}`,
+    accessKeyId: LOCAL_ACCESS_KEY,
+  };
+}
+
+/** The environment that points the AWS SDK (in the handlers too) at the local cloud. */
+export function sdkEnvironment(endpoints: Endpoints): Record<string, string> {
+  return {
+    AWS_REGION: endpoints.region,
+    AWS_DEFAULT_REGION: endpoints.region,
+    AWS_ACCESS_KEY_ID: endpoints.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: endpoints.accessKeyId,
+    AWS_ENDPOINT_URL: endpoints.edge,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
+  };
+}
+
+export function planFor(config: ServiceConfig, settings: LocalCloudSettings, stage: string): LocalCloudPlan {
+  return planLocalCloud(config, { stage, accountId: LOCAL_ACCOUNT_ID, sqsEndpoint: `http://127.0.0.1:${settings.sqsPort}` });
+}
+
+/**
+ * Brings the local cloud up: the emulators (unless ElasticMQ + LocalStack are already there), every
+ * resource of serverless.yml, the sample catalog. Event sources start later, once the functions can
+ * be invoked.
+ */
+export async function startLocalCloud(config: ServiceConfig, settings: LocalCloudSettings, stage: string, log: (m: string) => void) {
+  const plan = planFor(config, settings, stage);
+  const endpoints = localEndpoints(settings, plan.region);
+  const mode: Mode = await detectMode(settings, process.env.LOCAL_CLOUD);
+  let emulators: RunningEmulators | undefined;
+  if (mode === 'embedded') {
+    emulators = await startEmbedded({ region: plan.region, accountId: LOCAL_ACCOUNT_ID, sqsPort: settings.sqsPort, edgePort: settings.edgePort, accessKeyId: LOCAL_ACCESS_KEY, log });
+  }
+  const clients = localClients(endpoints);
+  try {
+    await provision(plan, clients);
+    const table = plan.tables[0]?.name;
+    if (table) await seedCatalog(table, clients);
+  } catch (error) {
+    await emulators?.stop();
+    throw error;
+  }
+
+  const consumers: { stop(): Promise<void> }[] = [];
+  return {
+    mode,
+    plan,
+    endpoints,
+    startEventSources() {
+      const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log };
+      for (const consumer of plan.asyncConsumers) {
+        consumers.push(startAsyncConsumer(consumer, { ...common, retryDelaysSeconds: settings.asyncRetryDelaysSeconds, concurrency: settings.asyncConcurrency }));
+      }
+      const checkpoints = fileCheckpoints(resolvePath(settings.stateDir, `kinesis-checkpoints-${mode}.json`));
+      for (const consumer of plan.streamConsumers) {
+        consumers.push(startStreamConsumer(consumer, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, retryDelayMs: settings.kinesisRetryDelayMs }));
+      }
+    },
+    async stop() {
+      await Promise.all(consumers.map((c) => c.stop()));
+      await emulators?.stop();
+      for (const client of Object.values(clients)) client.destroy();
+    },
+  };
+}
+
+export type LocalCloud = Awaited<ReturnType<typeof startLocalCloud>>;

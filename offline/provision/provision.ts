@@ -1,0 +1,92 @@
+import { CreateTableCommand, DescribeTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateStreamCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { CreateBucketCommand, PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueUrlCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { LocalClients } from './clients';
+import type { LocalCloudPlan, TablePlan } from './plan';
+
+const ignore = (...names: string[]) => (error: { name?: string; Code?: string }) => {
+  if (!names.includes(error.name ?? '') && !names.includes(error.Code ?? '')) throw error;
+};
+
+/**
+ * Creates every resource of the plan, idempotently, through the AWS APIs: the same calls whether
+ * the endpoints are the embedded emulators or ElasticMQ + LocalStack.
+ */
+export async function provision(plan: LocalCloudPlan, clients: LocalClients): Promise<void> {
+  const arn = (service: string, name: string) => `arn:aws:${service}:${plan.region}:${plan.accountId}:${name}`;
+
+  for (const queue of plan.queues) {
+    await clients.sqs.send(new CreateQueueCommand({ QueueName: queue.name, Attributes: queue.attributes })).catch(async (error) => {
+      // Already there with other attributes (a long-lived container): bring it up to date.
+      ignore('QueueAlreadyExists', 'QueueNameExists')(error);
+      const { QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: queue.name }));
+      await clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: queue.attributes }));
+    });
+  }
+  await Promise.all([
+    ...plan.tables.map((table) => createTable(table, clients)),
+    ...plan.topics.map((name) => clients.sns.send(new CreateTopicCommand({ Name: name }))),
+    ...plan.buckets.map((name) => clients.s3.send(new CreateBucketCommand({ Bucket: name })).catch(ignore('BucketAlreadyOwnedByYou', 'BucketAlreadyExists'))),
+    ...plan.streams.map((stream) => createStream(stream, clients)),
+  ]);
+  for (const sub of plan.subscriptions) {
+    const Attributes: Record<string, string> = { RawMessageDelivery: String(sub.raw) };
+    if (sub.filterPolicy) Attributes.FilterPolicy = typeof sub.filterPolicy === 'string' ? sub.filterPolicy : JSON.stringify(sub.filterPolicy);
+    await clients.sns.send(
+      new SubscribeCommand({ TopicArn: arn('sns', sub.topic), Protocol: 'sqs', Endpoint: arn('sqs', sub.queue), Attributes, ReturnSubscriptionArn: true }),
+    );
+  }
+  const buckets = new Set(plan.notifications.map((n) => n.bucket));
+  for (const bucket of buckets) {
+    const QueueConfigurations = plan.notifications
+      .filter((n) => n.bucket === bucket)
+      .map((n) => ({
+        QueueArn: arn('sqs', n.queue),
+        Events: n.events as never[],
+        Filter: {
+          Key: {
+            FilterRules: [
+              ...(n.prefix !== undefined ? [{ Name: 'prefix' as const, Value: n.prefix }] : []),
+              ...(n.suffix !== undefined ? [{ Name: 'suffix' as const, Value: n.suffix }] : []),
+            ],
+          },
+        },
+      }));
+    await clients.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations } }));
+  }
+}
+
+async function createTable(table: TablePlan, clients: LocalClients): Promise<void> {
+  const p = table.properties as Record<string, never>;
+  const input: CreateTableCommandInput = {
+    TableName: table.name,
+    AttributeDefinitions: p.AttributeDefinitions,
+    KeySchema: p.KeySchema,
+    BillingMode: 'PAY_PER_REQUEST',
+    GlobalSecondaryIndexes: (p.GlobalSecondaryIndexes as { IndexName: string; KeySchema: never; Projection: never }[] | undefined)?.map((index) => ({
+      IndexName: index.IndexName,
+      KeySchema: index.KeySchema,
+      Projection: index.Projection,
+    })),
+  };
+  await clients.dynamodb.send(new CreateTableCommand(input)).catch(ignore('ResourceInUseException'));
+  await waitFor(async () => (await clients.dynamodb.send(new DescribeTableCommand({ TableName: table.name }))).Table?.TableStatus === 'ACTIVE', `table ${table.name}`);
+}
+
+async function createStream(stream: { name: string; shardCount: number }, clients: LocalClients): Promise<void> {
+  await clients.kinesis.send(new CreateStreamCommand({ StreamName: stream.name, ShardCount: stream.shardCount })).catch(ignore('ResourceInUseException'));
+  await waitFor(
+    async () => (await clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream.name }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE',
+    `stream ${stream.name}`,
+  );
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what} to become active`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

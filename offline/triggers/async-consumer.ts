@@ -1,0 +1,121 @@
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import type { LocalClients } from '../provision/clients';
+import type { AsyncConsumerPlan } from '../provision/plan';
+import { failureRecord, functionArn } from './failure-record';
+import { invoke } from './invoke';
+
+export type AsyncOptions = {
+  clients: LocalClients;
+  region: string;
+  accountId: string;
+  /** Seconds before the 2nd, 3rd… attempt (Lambda waits about 1 and 2 minutes; locally far less). */
+  retryDelaysSeconds: number[];
+  concurrency: number;
+  log: (message: string) => void;
+};
+
+/**
+ * Lambda's asynchronous invocation, for SNS and S3 events: each event is taken from the function's
+ * event queue, invoked, retried after a delay on error (maximumRetryAttempts), and finally sent with
+ * its error to the on-failure destination, or dropped past maximumEventAge.
+ */
+export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOptions) {
+  const { sqs } = options.clients;
+  const abort = new AbortController();
+  const arn = functionArn(options.region, options.accountId, plan.functionName);
+  const urls = new Map<string, Promise<string>>();
+  const queueUrl = (name: string) => {
+    if (!urls.has(name)) urls.set(name, sqs.send(new GetQueueUrlCommand({ QueueName: name })).then((r) => r.QueueUrl!));
+    return urls.get(name)!;
+  };
+
+  const toDestination = async (record: ReturnType<typeof failureRecord>) => {
+    if (!plan.onFailureQueue) {
+      options.log(`${plan.functionKey}: event discarded (${record.requestContext.condition}); the function has no on-failure destination`);
+      return;
+    }
+    await sqs.send(new SendMessageCommand({ QueueUrl: await queueUrl(plan.onFailureQueue), MessageBody: JSON.stringify(record) }));
+    options.log(`${plan.functionKey}: event sent to ${plan.onFailureQueue} (${record.requestContext.condition})`);
+  };
+
+  const handle = async (message: Message, url: string) => {
+    const attempt = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
+    const sentAt = Number(message.Attributes?.SentTimestamp ?? Date.now());
+    const done = () => sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
+    const event = lambdaEvent(plan, message.Body ?? '');
+    if (event === 'skip') return done();
+    if (Date.now() - sentAt > plan.maximumEventAgeSeconds * 1000) {
+      await toDestination(failureRecord({ functionArn: arn, condition: 'EventAgeExceeded', approximateInvokeCount: attempt - 1, requestPayload: event }));
+      return done();
+    }
+    const result = await invoke(options.clients.lambda, plan.functionName, event);
+    if (result.ok) return done();
+    if (attempt > plan.maximumRetryAttempts) {
+      await toDestination(failureRecord({ functionArn: arn, condition: 'RetriesExhausted', approximateInvokeCount: attempt, error: result.error, requestPayload: event }));
+      return done();
+    }
+    const delay = options.retryDelaysSeconds[Math.min(attempt - 1, options.retryDelaysSeconds.length - 1)] ?? 1;
+    options.log(`${plan.functionKey}: attempt ${attempt} failed (${result.error.errorMessage}); retrying in ${delay}s`);
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: delay }));
+  };
+
+  const worker = async () => {
+    const url = await queueUrl(plan.queue);
+    while (!abort.signal.aborted) {
+      try {
+        // One message per receive: a long poll then returns as soon as an event arrives.
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, WaitTimeSeconds: 20, MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'] }),
+          { abortSignal: abort.signal },
+        );
+        for (const message of Messages) await handle(message, url);
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        options.log(`${plan.functionKey}: event source error: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  };
+
+  const workers = Array.from({ length: options.concurrency }, worker);
+  return {
+    async stop() {
+      abort.abort();
+      await Promise.allSettled(workers);
+    },
+  };
+}
+
+/** The Lambda event for a queued message, or 'skip' for S3's configuration test event. */
+export function lambdaEvent(plan: Pick<AsyncConsumerPlan, 'source' | 'subscriptionArn'>, body: string): unknown {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    // Not what SNS or S3 would queue: hand it over as it is, and let the function fail on it visibly.
+    return { Records: [], unparsedBody: body };
+  }
+  if (plan.source === 's3') return parsed.Event === 's3:TestEvent' ? 'skip' : parsed;
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: plan.subscriptionArn ?? `${parsed.TopicArn}:local`,
+        Sns: {
+          Type: parsed.Type,
+          MessageId: parsed.MessageId,
+          TopicArn: parsed.TopicArn,
+          Subject: parsed.Subject ?? null,
+          Message: parsed.Message,
+          Timestamp: parsed.Timestamp,
+          SignatureVersion: parsed.SignatureVersion,
+          Signature: parsed.Signature,
+          SigningCertUrl: parsed.SigningCertURL,
+          UnsubscribeUrl: parsed.UnsubscribeURL,
+          MessageAttributes: parsed.MessageAttributes ?? {},
+        },
+      },
+    ],
+  };
+}
