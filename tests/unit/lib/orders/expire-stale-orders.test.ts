@@ -1,0 +1,72 @@
+import type * as ExpireModule from '../../../../lib/orders/expire-stale-orders';
+import type { OrderStore } from '../../../../lib/orders/order-store';
+import { startDynalite, type TestTable } from '../../../support/dynalite';
+import { pendingOrder, recordingEvents } from '../../../support/fakes';
+
+let table: TestTable;
+let expireStaleOrders: typeof ExpireModule.expireStaleOrders;
+let orders: OrderStore;
+
+beforeAll(async () => {
+  table = await startDynalite();
+  ({ expireStaleOrders } = await import('../../../../lib/orders/expire-stale-orders'));
+  orders = (await import('../../../../lib/orders/order-store')).orderStore(table.tableName);
+});
+afterAll(() => table.close());
+
+const TTL_SECONDS = 900;
+const NOW = new Date('2026-11-22T12:00:00.000Z');
+const minutesBefore = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
+
+describe('expireStaleOrders', () => {
+  it('expires PENDING orders past the deadline, announces each, and leaves the rest', async () => {
+    // Arrange
+    await orders.create(pendingOrder({ orderId: 'stale-1', createdAt: minutesBefore(60) }));
+    await orders.create(pendingOrder({ orderId: 'stale-2', createdAt: minutesBefore(16) }));
+    await orders.create(pendingOrder({ orderId: 'fresh-1', createdAt: minutesBefore(14) }));
+    const paid = (await orders.create(pendingOrder({ orderId: 'paid-1', createdAt: minutesBefore(120) }))).order;
+    await orders.transition(paid, 'PAID', new Date(minutesBefore(119)));
+    const events = recordingEvents();
+
+    // Act
+    const expired = await expireStaleOrders({ orders, events, clock: () => NOW }, TTL_SECONDS);
+
+    // Assert
+    expect(expired).toBe(2);
+    await expect(orders.get('stale-1')).resolves.toMatchObject({ status: 'EXPIRED', version: 2 });
+    await expect(orders.get('stale-2')).resolves.toMatchObject({ status: 'EXPIRED' });
+    await expect(orders.get('fresh-1')).resolves.toMatchObject({ status: 'PENDING' });
+    await expect(orders.get('paid-1')).resolves.toMatchObject({ status: 'PAID' });
+    expect(events.announced.map((order) => [order.orderId, order.status])).toEqual([
+      ['stale-1', 'EXPIRED'],
+      ['stale-2', 'EXPIRED'],
+    ]);
+    expect(events.announced[0].history.at(-1)).toEqual({ status: 'EXPIRED', at: NOW.toISOString() });
+  });
+
+  it('expires nothing on the next sweep', async () => {
+    const events = recordingEvents();
+
+    await expect(expireStaleOrders({ orders, events, clock: () => NOW }, TTL_SECONDS)).resolves.toBe(0);
+    expect(events.announced).toEqual([]);
+  });
+
+  it('skips an order the payment moved on between the sweep reading it and expiring it', async () => {
+    const seen = (await orders.create(pendingOrder({ orderId: 'raced-1', createdAt: minutesBefore(30) }))).order;
+    const events = recordingEvents();
+    const racingOrders = {
+      ...orders,
+      get: async (orderId: string) => {
+        const order = await orders.get(orderId);
+        if (orderId === 'raced-1') await orders.transition(seen, 'PAID', new Date(minutesBefore(1)));
+        return order;
+      },
+    };
+
+    const expired = await expireStaleOrders({ orders: racingOrders, events, clock: () => NOW }, TTL_SECONDS);
+
+    expect(expired).toBe(0);
+    await expect(orders.get('raced-1')).resolves.toMatchObject({ status: 'PAID' });
+    expect(events.announced).toEqual([]);
+  });
+});
