@@ -48,3 +48,16 @@ export function pendingOrder(overrides: Partial<Order> & { orderId: string }): O
     ...overrides,
   };
 }
+
+/** The order the sample events in events/ describe (3f1c9a52-…), PENDING as placed. */
+export function sampleOrder(overrides: Partial<Order> = {}): Order {
+  return pendingOrder({
+    orderId: '3f1c9a52-7e4b-4c8d-a1f6-0b2d4e6f8a10',
+    items: [
+      { sku: 'SKU-1', quantity: 2, unitPriceCents: 2499 },
+      { sku: 'SKU-3', quantity: 1, unitPriceCents: 599 },
+    ],
+    totalCents: 5597,
+    ...overrides,
+  });
+}

@@ -1,0 +1,93 @@
+import type * as GetOrderModule from '../../../handlers/get-order';
+import type { OrderStore } from '../../../lib/orders/order-store';
+import type { PaymentLedger } from '../../../lib/payments/ledger';
+import { startDynalite, type TestTable } from '../../support/dynalite';
+import { expectErrorShape, httpEvent, invokeHttp, SAMPLE } from '../../support/events';
+import { pendingOrder, sampleOrder } from '../../support/fakes';
+import { lambdaContext } from '../../support/lambda-context';
+
+let table: TestTable;
+let handler: typeof GetOrderModule.handler;
+let orders: OrderStore;
+let ledger: PaymentLedger;
+
+beforeAll(async () => {
+  table = await startDynalite();
+  ({ handler } = await import('../../../handlers/get-order'));
+  orders = (await import('../../../lib/orders/order-store')).orderStore(table.tableName);
+  ledger = (await import('../../../lib/payments/ledger')).paymentLedger(table.tableName);
+
+  // The sample order, paid.
+  const placed = (await orders.create(sampleOrder())).order;
+  await ledger.beginAttempt(placed.orderId);
+  await ledger.capture(placed.orderId, 'a1b2c3d4-0000-4000-8000-00000000c4a9');
+  await orders.transition(placed, 'PAID', new Date('2026-11-22T10:00:01.250Z'));
+  await orders.create(pendingOrder({ orderId: 'order-of-someone-else', customerId: 'another-customer' }));
+});
+afterAll(() => table.close());
+
+const get = (event = httpEvent('getOrder')) => invokeHttp(handler, event, lambdaContext('getOrder'));
+
+describe('GET /orders/{orderId} (getOrder)', () => {
+  it('answers 200 with the order as it stands, its payment and history, and nothing internal', async () => {
+    const answer = await get();
+
+    expect(answer.status).toBe(200);
+    expect(answer.headers).toMatchObject({ 'content-type': 'application/json', 'x-correlation-id': SAMPLE.correlationId });
+    expect(answer.body).toEqual({
+      orderId: SAMPLE.orderId,
+      customerId: SAMPLE.customerId,
+      status: 'PAID',
+      items: [
+        { sku: 'SKU-1', quantity: 2, unitPriceCents: 2499 },
+        { sku: 'SKU-3', quantity: 1, unitPriceCents: 599 },
+      ],
+      totalCents: 5597,
+      currency: 'EUR',
+      payment: { status: 'CHARGED', attempts: 1, charges: 1, chargeId: 'a1b2c3d4-0000-4000-8000-00000000c4a9' },
+      history: [
+        { status: 'PENDING', at: '2026-11-22T10:00:00.000Z' },
+        { status: 'PAID', at: '2026-11-22T10:00:01.250Z' },
+      ],
+      correlationId: SAMPLE.correlationId,
+    });
+  });
+
+  it('shows an order not yet charged with payment NONE', async () => {
+    await orders.create(pendingOrder({ orderId: 'order-unpaid', customerId: SAMPLE.customerId }));
+
+    const answer = await get(httpEvent('getOrder', { pathParameters: { orderId: 'order-unpaid' } }));
+
+    expect(answer.body).toMatchObject({ status: 'PENDING', payment: { status: 'NONE', attempts: 0, charges: 0 } });
+    expect(answer.body.payment).not.toHaveProperty('chargeId');
+  });
+
+  it('answers 404 NOT_FOUND for an order that does not exist', async () => {
+    const answer = await get(httpEvent('getOrder', { pathParameters: { orderId: '00000000-0000-4000-8000-000000000000' } }));
+
+    expectErrorShape(answer, 404, 'NOT_FOUND');
+    expect(answer.body.error).toEqual({ code: 'NOT_FOUND', message: 'Order was not found.', details: [] });
+  });
+
+  it("answers another customer's order exactly like a missing one", async () => {
+    const theirs = await get(httpEvent('getOrder', { pathParameters: { orderId: 'order-of-someone-else' } }));
+    const missing = await get(httpEvent('getOrder', { pathParameters: { orderId: 'order-that-never-was' } }));
+
+    expectErrorShape(theirs, 404, 'NOT_FOUND');
+    expect(theirs.body).toEqual(missing.body);
+  });
+
+  it('hides my order from another customer', async () => {
+    const answer = await get(httpEvent('getOrder', { customerId: 'another-customer' }));
+
+    expectErrorShape(answer, 404, 'NOT_FOUND');
+  });
+
+  it('answers 404 when the route carries no order id', async () => {
+    const event = httpEvent('getOrder');
+    delete event.pathParameters;
+
+    expectErrorShape(await get(event), 404, 'NOT_FOUND');
+  });
+});
+
