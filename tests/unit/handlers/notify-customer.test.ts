@@ -1,0 +1,94 @@
+import type { SNSEvent } from 'aws-lambda';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type * as NotifyCustomerModule from '../../../handlers/notify-customer';
+import type { Order, OrderStatus } from '../../../lib/orders/order';
+import type { OrderStore } from '../../../lib/orders/order-store';
+import { countItems, startDynalite, type TestTable } from '../../support/dynalite';
+import { fixture, SAMPLE } from '../../support/events';
+import { pendingOrder, sampleOrder } from '../../support/fakes';
+import { lambdaContext } from '../../support/lambda-context';
+
+let table: TestTable;
+let handler: typeof NotifyCustomerModule.handler;
+let orders: OrderStore;
+
+beforeAll(async () => {
+  table = await startDynalite();
+  ({ handler } = await import('../../../handlers/notify-customer'));
+  orders = (await import('../../../lib/orders/order-store')).orderStore(table.tableName);
+  await storeIn(sampleOrder(), ['PAID', 'CONFIRMED']);
+});
+afterAll(() => table.close());
+
+async function storeIn(order: Order, path: OrderStatus[]): Promise<void> {
+  let current = (await orders.create(order)).order;
+  for (const status of path) current = (await orders.transition(current, status, new Date('2026-11-22T10:00:02.500Z'))).order;
+}
+
+const invoke = (event: SNSEvent) => handler(event, lambdaContext('notifyCustomer'));
+const notification = async (orderId: string, status: string) =>
+  (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: `ORDER#${orderId}`, sk: `NOTIFICATION#${status}` } }))).Item;
+const notificationCount = () => countItems(table, (item) => String(item.sk).startsWith('NOTIFICATION#'));
+
+function eventFor(orderId: string, eventType: string): SNSEvent {
+  const event = fixture<SNSEvent>('notifyCustomer');
+  const sns = event.Records[0].Sns;
+  sns.Message = JSON.stringify({ ...JSON.parse(sns.Message), orderId, eventType });
+  sns.MessageAttributes.eventType.Value = eventType;
+  return event;
+}
+
+describe('notifyCustomer (SNS terminal order events)', () => {
+  it('writes the confirmation e-mail of the sample order', async () => {
+    await invoke(fixture('notifyCustomer'));
+
+    expect(await notification(SAMPLE.orderId, 'CONFIRMED')).toMatchObject({
+      orderId: SAMPLE.orderId,
+      customerId: SAMPLE.customerId,
+      status: 'CONFIRMED',
+      subject: 'Your order is confirmed',
+      body: `Your order is confirmed: order ${SAMPLE.orderId}, 2 item(s), 55.97 EUR.`,
+    });
+  });
+
+  it('writes it once however often the event is delivered', async () => {
+    const before = await notificationCount();
+    const first = await notification(SAMPLE.orderId, 'CONFIRMED');
+
+    await invoke(fixture('notifyCustomer'));
+    await invoke(fixture('notifyCustomer'));
+
+    expect(await notificationCount()).toBe(before);
+    expect(await notification(SAMPLE.orderId, 'CONFIRMED')).toEqual(first);
+  });
+
+  it.each([
+    ['OrderPaymentFailed', ['PAYMENT_FAILED'], 'PAYMENT_FAILED', 'Your payment was declined'],
+    ['OrderCancelled', ['PAID', 'CANCELLED'], 'CANCELLED', 'Your order was cancelled and refunded'],
+    ['OrderExpired', ['EXPIRED'], 'EXPIRED', 'Your order expired before payment'],
+  ] as [string, OrderStatus[], string, string][])('writes the e-mail for %s', async (eventType, path, status, subject) => {
+    const orderId = `notify-${status.toLowerCase()}`;
+    await storeIn(pendingOrder({ orderId }), path);
+
+    await invoke(eventFor(orderId, eventType));
+
+    expect(await notification(orderId, status)).toMatchObject({ status, subject });
+  });
+
+  it('writes nothing for an order that is not in a terminal status', async () => {
+    await storeIn(pendingOrder({ orderId: 'notify-paid' }), ['PAID']);
+    const before = await notificationCount();
+
+    await invoke(eventFor('notify-paid', 'OrderConfirmed'));
+
+    expect(await notificationCount()).toBe(before);
+  });
+
+  it('throws on a malformed message, so Lambda retries it and then sends it to the on-failure destination', async () => {
+    await expect(invoke(fixture('notifyCustomer.malformed'))).rejects.toThrow('Malformed order event: not JSON');
+  });
+
+  it('throws for an order that does not exist', async () => {
+    await expect(invoke(eventFor('00000000-0000-4000-8000-000000000000', 'OrderConfirmed'))).rejects.toThrow('does not exist');
+  });
+});
