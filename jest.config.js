@@ -1,9 +1,31 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/** Shared by every project: swc for TypeScript, and for Middy 6 and jose 6, which ship ES modules only. */
+const common = {
   testEnvironment: 'node',
-  // Middy 6 and jose 6 ship ES modules only: let swc turn them into CommonJS for jest.
   transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest'] },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
-  setupFiles: ['<rootDir>/tests/setup-env.js'],
-  testMatch: ['<rootDir>/tests/**/*.test.ts'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      setupFiles: ['<rootDir>/tests/setup-env.js'],
+      testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'deploy',
+      testMatch: ['<rootDir>/tests/deploy/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      // One local cloud for the whole run, started like `npm start` does, on ports of its own.
+      globalSetup: '<rootDir>/tests/e2e/support/start-local-cloud.ts',
+      globalTeardown: '<rootDir>/tests/e2e/support/stop-local-cloud.ts',
+      testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
+    },
+  ],
 };

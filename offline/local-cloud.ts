@@ -12,6 +12,7 @@ import { detectMode, type Mode } from './mode';
 /** `custom.localCloud` in serverless.yml. */
 export type LocalCloudSettings = {
   stages: string[];
+  httpPort: number;
   sqsPort: number;
   edgePort: number;
   lambdaPort: number;
@@ -24,6 +25,7 @@ export type LocalCloudSettings = {
 
 export const DEFAULT_SETTINGS: LocalCloudSettings = {
   stages: ['local'],
+  httpPort: 3000,
   sqsPort: 9324,
   edgePort: 4566,
   lambdaPort: 3002,

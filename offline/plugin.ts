@@ -2,7 +2,9 @@ import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, startLocalCl
 import type { ServiceConfig } from './provision/plan';
 
 type Serverless = {
-  service: ServiceConfig & { custom?: { localCloud?: Partial<LocalCloudSettings>; 'serverless-offline'?: { lambdaPort?: number } } };
+  service: ServiceConfig & {
+    custom?: { localCloud?: Partial<LocalCloudSettings>; 'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string } };
+  };
   getProvider(name: 'aws'): { getStage(): string };
 };
 type Log = { (message: string): void; notice(message: string): void; warning(message: string): void; error(message: string): void };
@@ -14,7 +16,6 @@ type Log = { (message: string): void; notice(message: string): void; warning(mes
 export class LocalCloudPlugin {
   readonly hooks: Record<string, () => Promise<void>>;
   private cloud?: LocalCloud;
-  private startedAt = 0;
 
   constructor(
     private readonly serverless: Serverless,
@@ -35,7 +36,10 @@ export class LocalCloudPlugin {
 
   private settings(): LocalCloudSettings {
     const custom = this.serverless.service.custom ?? {};
-    return { ...DEFAULT_SETTINGS, lambdaPort: custom['serverless-offline']?.lambdaPort ?? DEFAULT_SETTINGS.lambdaPort, ...custom.localCloud };
+    const offline = custom['serverless-offline'] ?? {};
+    const merged = { ...DEFAULT_SETTINGS, httpPort: offline.httpPort ?? 3000, lambdaPort: offline.lambdaPort ?? DEFAULT_SETTINGS.lambdaPort, ...custom.localCloud };
+    // Ports may arrive as strings from ${env:...}.
+    return { ...merged, httpPort: Number(merged.httpPort), lambdaPort: Number(merged.lambdaPort), sqsPort: Number(merged.sqsPort), edgePort: Number(merged.edgePort) };
   }
 
   /** Resolved environment and SDK endpoints, for the handlers and for this process. */
@@ -46,7 +50,6 @@ export class LocalCloudPlugin {
   }
 
   private async start(): Promise<void> {
-    this.startedAt = Date.now();
     try {
       this.cloud = await startLocalCloud(this.serverless.service, this.settings(), this.stage(), (m) => this.utils.log.notice(`[local cloud] ${m}`));
     } catch (error) {
@@ -61,7 +64,7 @@ export class LocalCloudPlugin {
     const s = this.settings();
     const seconds = process.uptime().toFixed(1);
     this.utils.log.notice(
-      `orderflow local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:3000 · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}`,
+      `orderflow local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}`,
     );
   }
 

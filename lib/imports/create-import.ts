@@ -30,7 +30,8 @@ export async function createImport(deps: CreateImportDeps, customerId: string, c
   const uploadUrl = await getSignedUrl(
     s3,
     new PutObjectCommand({ Bucket: deps.bucket, Key: importObjectKey(record.importId), ContentType: 'text/csv' }),
-    { expiresIn: deps.uploadUrlTtlSeconds },
+    // Content-Type is signed, so the upload must say text/csv.
+    { expiresIn: deps.uploadUrlTtlSeconds, signableHeaders: new Set(['content-type']) },
   );
   const expiresAt = new Date(now.getTime() + deps.uploadUrlTtlSeconds * 1000).toISOString();
   return { importId: record.importId, uploadUrl, expiresAt };

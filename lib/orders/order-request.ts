@@ -1,32 +1,45 @@
 import { z } from 'zod';
-import { ValidationError } from '../errors';
+import { ValidationError, type FieldProblem } from '../errors';
 
 const MAX_ITEMS = 50;
 
+/** "is required" when absent, else what the value must be. */
+const expecting = (what: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
+
 /** One schema for every way an order enters: the HTTP body and each CSV row. */
-const orderRequestSchema = z.strictObject({
-  items: z
-    .array(
-      z.strictObject({
-        sku: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a SKU such as "SKU-1"'),
-        quantity: z.number().int('must be a whole number').min(1).max(1000),
-      }),
-    )
-    .min(1, 'must hold at least one item')
-    .max(MAX_ITEMS, `must hold at most ${MAX_ITEMS} items`)
-    .refine((items) => new Set(items.map((item) => item.sku)).size === items.length, 'must name each SKU once'),
-  paymentToken: z.string().regex(/^tok_(visa|declined|flaky_\d{1,2})$/, 'must be tok_visa, tok_declined or tok_flaky_<n>'),
-});
+const orderRequestSchema = z.strictObject(
+  {
+    items: z
+      .array(
+        z.strictObject(
+          {
+            sku: z.string(expecting('a string')).regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a SKU such as "SKU-1"'),
+            quantity: z.number(expecting('a number')).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'),
+          },
+          expecting('an object'),
+        ),
+        expecting('an array of items'),
+      )
+      .min(1, 'must hold at least one item')
+      .max(MAX_ITEMS, `must hold at most ${MAX_ITEMS} items`)
+      .refine((items) => new Set(items.map((item) => item.sku)).size === items.length, 'must name each SKU once'),
+    paymentToken: z.string(expecting('a string')).regex(/^tok_(visa|declined|flaky_\d{1,2})$/, 'must be tok_visa, tok_declined or tok_flaky_<n>'),
+  },
+  expecting('a JSON object'),
+);
 
 export type OrderRequest = z.infer<typeof orderRequestSchema>;
 
 export function parseOrderRequest(input: unknown): OrderRequest {
   const parsed = orderRequestSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new ValidationError(
-    parsed.error.issues.map((issue) => ({
-      field: issue.path.length ? issue.path.join('.') : '(body)',
-      message: issue.message,
-    })),
-  );
+  throw new ValidationError(parsed.error.issues.flatMap(toFieldProblems));
+}
+
+function toFieldProblems(issue: z.core.$ZodIssue): FieldProblem[] {
+  const at = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'is not a known field' }));
+  }
+  return [{ field: at.length > 0 ? at.join('.') : '(body)', message: issue.message }];
 }
