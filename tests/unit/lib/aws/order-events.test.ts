@@ -1,0 +1,61 @@
+import type { KinesisStreamEvent, SNSEvent, SQSEvent } from 'aws-lambda';
+import { orderEventPublisher, toOrderEvent } from '../../../../lib/aws/order-events';
+import { transition } from '../../../../lib/orders/order';
+import { fixture, SAMPLE } from '../../../support/events';
+import { sampleOrder } from '../../../support/fakes';
+import { stubOrderEventPublishing } from '../../../support/order-events';
+
+const placed = sampleOrder();
+const paid = transition(placed, 'PAID', new Date('2026-11-22T10:00:01.250Z'));
+const confirmed = transition(paid, 'CONFIRMED', new Date('2026-11-22T10:00:02.500Z'));
+
+describe('toOrderEvent', () => {
+  it('describes the order at its latest status, with the time of that change', () => {
+    expect(toOrderEvent(paid)).toEqual({
+      eventType: 'OrderPaid',
+      orderId: SAMPLE.orderId,
+      customerId: SAMPLE.customerId,
+      status: 'PAID',
+      totalCents: 5597,
+      currency: 'EUR',
+      createdAt: '2026-11-22T10:00:00.000Z',
+      at: '2026-11-22T10:00:01.250Z',
+      version: 2,
+      correlationId: SAMPLE.correlationId,
+    });
+  });
+
+  it('carries no payment token', () => {
+    expect(JSON.stringify(toOrderEvent(placed))).not.toContain('tok_');
+  });
+
+  // The sample events must stay what the publisher really sends, byte for byte.
+  it('is what the sample SQS, SNS and Kinesis events carry', () => {
+    expect(fixture<SQSEvent>('processPayment').Records[0].body).toBe(JSON.stringify(toOrderEvent(placed)));
+    expect(fixture<SNSEvent>('reserveInventory').Records[0].Sns.Message).toBe(JSON.stringify(toOrderEvent(paid)));
+    expect(fixture<SNSEvent>('notifyCustomer').Records[0].Sns.Message).toBe(JSON.stringify(toOrderEvent(confirmed)));
+    expect(fixture<KinesisStreamEvent>('aggregateActivity').Records.map((record) => Buffer.from(record.kinesis.data, 'base64').toString())).toEqual(
+      [placed, paid, confirmed].map((order) => JSON.stringify(toOrderEvent(order))),
+    );
+  });
+});
+
+describe('orderEventPublisher', () => {
+  const publishing = stubOrderEventPublishing();
+  afterAll(() => publishing.restore());
+
+  it('publishes the event to the topic with eventType and correlationId attributes, and to the stream by order', async () => {
+    const events = orderEventPublisher('arn:aws:sns:us-east-1:000000000000:orderflow-local-order-events', 'orderflow-local-order-activity');
+
+    await events.announce(confirmed);
+
+    expect(publishing.published()).toEqual([
+      {
+        topicArn: 'arn:aws:sns:us-east-1:000000000000:orderflow-local-order-events',
+        message: toOrderEvent(confirmed),
+        attributes: { eventType: 'OrderConfirmed', correlationId: SAMPLE.correlationId },
+      },
+    ]);
+    expect(publishing.streamed()).toEqual([{ streamName: 'orderflow-local-order-activity', partitionKey: SAMPLE.orderId, data: toOrderEvent(confirmed) }]);
+  });
+});
