@@ -1,12 +1,10 @@
+import './quiet-sdk';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Product } from '../../lib/catalog/product';
 import { SAMPLE_CATALOG } from '../../lib/catalog/sample-catalog';
-
-// The SDK warns once per process that Node 20 support ends in 2027; that is not the tests' news.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export type TestTable = {
   endpoint: string;

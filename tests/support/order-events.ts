@@ -1,9 +1,7 @@
+import './quiet-sdk';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
-
-// The SDK warns once per process that Node 20 support ends in 2027; that is not the tests' news.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export type Published = {
   topicArn: string;

@@ -1,11 +1,10 @@
+import '../../support/quiet-sdk';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../handlers/authorize';
 import { mintToken } from '../../../lib/auth/mint-token';
 import { fixture, SAMPLE } from '../../support/events';
 import { lambdaContext } from '../../support/lambda-context';
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const context = lambdaContext('authorize');
 const TEST_SECRET = process.env.AUTH_JWT_SECRET as string;

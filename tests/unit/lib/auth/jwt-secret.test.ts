@@ -1,8 +1,7 @@
+import '../../../support/quiet-sdk';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { loadJwtSecret } from '../../../../lib/auth/jwt-secret';
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
