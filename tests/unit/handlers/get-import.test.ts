@@ -4,6 +4,10 @@ import { startDynalite, type TestTable } from '../../support/dynalite';
 import { expectErrorShape, httpEvent, invokeHttp, SAMPLE } from '../../support/events';
 import { lambdaContext } from '../../support/lambda-context';
 
+const PENDING_IMPORT = '8c2f1d5e-3a4b-4c6d-8e7f-9a8b7c6d5e01';
+const THEIR_IMPORT = '8c2f1d5e-3a4b-4c6d-8e7f-9a8b7c6d5e02';
+const NO_SUCH_IMPORT = '8c2f1d5e-3a4b-4c6d-8e7f-9a8b7c6d5e03';
+
 let table: TestTable;
 let handler: typeof GetImportModule.handler;
 
@@ -29,8 +33,8 @@ beforeAll(async () => {
     rejectedRows: 1,
     errors: [{ row: 2, code: 'UNKNOWN_SKU', message: 'These products are not in the catalog: SKU-404.' }],
   });
-  await imports.create(record('import-pending', SAMPLE.customerId));
-  await imports.create(record('import-of-someone-else', 'another-customer'));
+  await imports.create(record(PENDING_IMPORT, SAMPLE.customerId));
+  await imports.create(record(THEIR_IMPORT, 'another-customer'));
 });
 afterAll(() => table.close());
 
@@ -52,7 +56,7 @@ describe('GET /imports/{importId} (getImport)', () => {
   });
 
   it('answers 200 PENDING before the upload was processed', async () => {
-    const answer = await get(httpEvent('getImport', { pathParameters: { importId: 'import-pending' } }));
+    const answer = await get(httpEvent('getImport', { pathParameters: { importId: PENDING_IMPORT } }));
 
     expect(answer.body).toMatchObject({ status: 'PENDING', acceptedRows: 0, rejectedRows: 0, orderIds: [], errors: [] });
   });
@@ -65,9 +69,9 @@ describe('GET /imports/{importId} (getImport)', () => {
   });
 
   it("answers another customer's import exactly like a missing one", async () => {
-    const theirs = await get(httpEvent('getImport', { pathParameters: { importId: 'import-of-someone-else' } }));
+    const theirs = await get(httpEvent('getImport', { pathParameters: { importId: THEIR_IMPORT } }));
     const mineSeenByThem = await get(httpEvent('getImport', { customerId: 'another-customer' }));
-    const missing = await get(httpEvent('getImport', { pathParameters: { importId: 'import-that-never-was' } }));
+    const missing = await get(httpEvent('getImport', { pathParameters: { importId: NO_SUCH_IMPORT } }));
 
     expectErrorShape(theirs, 404, 'NOT_FOUND');
     expectErrorShape(mineSeenByThem, 404, 'NOT_FOUND');

@@ -6,6 +6,10 @@ import { expectErrorShape, httpEvent, invokeHttp, SAMPLE } from '../../support/e
 import { pendingOrder, sampleOrder } from '../../support/fakes';
 import { lambdaContext } from '../../support/lambda-context';
 
+const THEIR_ORDER = '7b1e0c4d-2f3a-4b5c-9d6e-8f7a6b5c4d01';
+const UNPAID_ORDER = '7b1e0c4d-2f3a-4b5c-9d6e-8f7a6b5c4d02';
+const NO_SUCH_ORDER = '7b1e0c4d-2f3a-4b5c-9d6e-8f7a6b5c4d03';
+
 let table: TestTable;
 let handler: typeof GetOrderModule.handler;
 let orders: OrderStore;
@@ -22,7 +26,7 @@ beforeAll(async () => {
   await ledger.beginAttempt(placed.orderId);
   await ledger.capture(placed.orderId, 'a1b2c3d4-0000-4000-8000-00000000c4a9');
   await orders.transition(placed, 'PAID', new Date('2026-11-22T10:00:01.250Z'));
-  await orders.create(pendingOrder({ orderId: 'order-of-someone-else', customerId: 'another-customer' }));
+  await orders.create(pendingOrder({ orderId: THEIR_ORDER, customerId: 'another-customer' }));
 });
 afterAll(() => table.close());
 
@@ -54,9 +58,9 @@ describe('GET /orders/{orderId} (getOrder)', () => {
   });
 
   it('shows an order not yet charged with payment NONE', async () => {
-    await orders.create(pendingOrder({ orderId: 'order-unpaid', customerId: SAMPLE.customerId }));
+    await orders.create(pendingOrder({ orderId: UNPAID_ORDER, customerId: SAMPLE.customerId }));
 
-    const answer = await get(httpEvent('getOrder', { pathParameters: { orderId: 'order-unpaid' } }));
+    const answer = await get(httpEvent('getOrder', { pathParameters: { orderId: UNPAID_ORDER } }));
 
     expect(answer.body).toMatchObject({ status: 'PENDING', payment: { status: 'NONE', attempts: 0, charges: 0 } });
     expect(answer.body.payment).not.toHaveProperty('chargeId');
@@ -70,8 +74,8 @@ describe('GET /orders/{orderId} (getOrder)', () => {
   });
 
   it("answers another customer's order exactly like a missing one", async () => {
-    const theirs = await get(httpEvent('getOrder', { pathParameters: { orderId: 'order-of-someone-else' } }));
-    const missing = await get(httpEvent('getOrder', { pathParameters: { orderId: 'order-that-never-was' } }));
+    const theirs = await get(httpEvent('getOrder', { pathParameters: { orderId: THEIR_ORDER } }));
+    const missing = await get(httpEvent('getOrder', { pathParameters: { orderId: NO_SUCH_ORDER } }));
 
     expectErrorShape(theirs, 404, 'NOT_FOUND');
     expect(theirs.body).toEqual(missing.body);
