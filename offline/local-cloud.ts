@@ -4,6 +4,7 @@ import { localClients, type Endpoints } from './provision/clients';
 import { planLocalCloud, type LocalCloudPlan, type ServiceConfig } from './provision/plan';
 import { provision } from './provision/provision';
 import { seedCatalog } from './provision/seed';
+import { seedSamples } from './provision/seed-samples';
 import { startAsyncConsumer } from './triggers/async-consumer';
 import { fileCheckpoints } from './triggers/checkpoints';
 import { startStreamConsumer } from './triggers/stream-consumer';
@@ -72,7 +73,7 @@ export function planFor(config: ServiceConfig, settings: LocalCloudSettings, sta
  * resource of serverless.yml, the sample catalog. Event sources start later, once the functions can
  * be invoked.
  */
-export async function startLocalCloud(config: ServiceConfig, settings: LocalCloudSettings, stage: string, log: (m: string) => void) {
+export async function startLocalCloud(config: ServiceConfig, settings: LocalCloudSettings, stage: string, serviceDir: string, log: (m: string) => void) {
   const plan = planFor(config, settings, stage);
   const endpoints = localEndpoints(settings, plan.region);
   const mode: Mode = await detectMode(settings, process.env.LOCAL_CLOUD);
@@ -85,6 +86,8 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
     await provision(plan, clients);
     const table = plan.tables[0]?.name;
     if (table) await seedCatalog(table, clients);
+    const importsBucket = plan.environment.IMPORTS_BUCKET;
+    if (table && importsBucket) await seedSamples(resolvePath(serviceDir, 'events'), table, importsBucket, clients);
   } catch (error) {
     await emulators?.stop();
     throw error;
@@ -100,7 +103,7 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
       for (const consumer of plan.asyncConsumers) {
         consumers.push(startAsyncConsumer(consumer, { ...common, retryDelaysSeconds: settings.asyncRetryDelaysSeconds, concurrency: settings.asyncConcurrency }));
       }
-      const checkpoints = fileCheckpoints(resolvePath(settings.stateDir, `kinesis-checkpoints-${mode}.json`));
+      const checkpoints = fileCheckpoints(resolvePath(serviceDir, settings.stateDir, `kinesis-checkpoints-${mode}.json`));
       for (const consumer of plan.streamConsumers) {
         consumers.push(startStreamConsumer(consumer, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, retryDelayMs: settings.kinesisRetryDelayMs }));
       }

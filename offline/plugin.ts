@@ -6,6 +6,8 @@ type Serverless = {
     custom?: { localCloud?: Partial<LocalCloudSettings>; 'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string } };
   };
   getProvider(name: 'aws'): { getStage(): string };
+  processedInput: { commands: string[] };
+  serviceDir: string;
 };
 type Log = { (message: string): void; notice(message: string): void; warning(message: string): void; error(message: string): void };
 
@@ -27,7 +29,12 @@ export class LocalCloudPlugin {
       'before:offline:start:init': whenLocal(() => this.start()),
       'offline:start:ready': whenLocal(() => this.ready()),
       'offline:start:end': whenLocal(() => this.stop()),
-      'before:invoke:local:loadEnvVars': whenLocal(async () => this.pointAtLocalCloud(planFor(this.serverless.service, this.settings(), this.stage()).environment)),
+      // Before `invoke local` reads provider.environment (it cannot resolve a Ref without AWS).
+      initialize: whenLocal(async () => {
+        if (this.serverless.processedInput.commands.join(' ') === 'invoke local') {
+          this.pointAtLocalCloud(planFor(this.serverless.service, this.settings(), this.stage()).environment);
+        }
+      }),
     };
   }
 
@@ -51,7 +58,7 @@ export class LocalCloudPlugin {
 
   private async start(): Promise<void> {
     try {
-      this.cloud = await startLocalCloud(this.serverless.service, this.settings(), this.stage(), (m) => this.utils.log.notice(`[local cloud] ${m}`));
+      this.cloud = await startLocalCloud(this.serverless.service, this.settings(), this.stage(), this.serverless.serviceDir, (m) => this.utils.log.notice(`[local cloud] ${m}`));
     } catch (error) {
       this.utils.log.error(`The local cloud could not start: ${(error as Error).message}`);
       throw error;
