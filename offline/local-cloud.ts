@@ -8,6 +8,7 @@ import { seedSamples } from './provision/seed-samples';
 import { startAsyncConsumer } from './triggers/async-consumer';
 import { fileCheckpoints } from './triggers/checkpoints';
 import { startStreamConsumer } from './triggers/stream-consumer';
+import { createDeliveryTwins, startQueueBridge } from './triggers/queue-bridge';
 import { detectMode, type Mode } from './mode';
 
 /** `custom.localCloud` in serverless.yml. */
@@ -83,6 +84,7 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
   }
   const clients = localClients(endpoints);
   try {
+    if (mode === 'docker') await createDeliveryTwins(plan, clients); // before the subscriptions that target them
     await provision(plan, clients);
     const table = plan.tables[0]?.name;
     if (table) await seedCatalog(table, clients);
@@ -100,6 +102,7 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
     endpoints,
     startEventSources() {
       const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log };
+      if (mode === 'docker') consumers.push(startQueueBridge(plan, clients, log));
       for (const consumer of plan.asyncConsumers) {
         consumers.push(startAsyncConsumer(consumer, { ...common, retryDelaysSeconds: settings.asyncRetryDelaysSeconds, concurrency: settings.asyncConcurrency }));
       }

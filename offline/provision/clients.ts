@@ -18,6 +18,8 @@ export function localClients(endpoints: Endpoints) {
   };
   return {
     sqs: new SQSClient({ ...common, endpoint: endpoints.sqs }),
+    /** LocalStack's own SQS, where its SNS and S3 deliver (docker mode only; see queue-bridge.ts). */
+    edgeSqs: new SQSClient({ ...common, endpoint: endpoints.edge }),
     dynamodb: new DynamoDBClient({ ...common, endpoint: endpoints.edge }),
     kinesis: new KinesisClient({ ...common, endpoint: endpoints.edge }),
     s3: new S3Client({ ...common, endpoint: endpoints.edge, forcePathStyle: true }),
