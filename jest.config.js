@@ -16,6 +16,11 @@ module.exports = {
     },
     {
       ...common,
+      displayName: 'offline',
+      testMatch: ['<rootDir>/tests/offline/**/*.test.ts'],
+    },
+    {
+      ...common,
       displayName: 'deploy',
       testMatch: ['<rootDir>/tests/deploy/**/*.test.ts'],
     },
