@@ -1,0 +1,302 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { packageStage, type PackagedStage } from './package-stage';
+import {
+  checkAlarmTopic,
+  checkDeadLetterRetention,
+  checkEncryption,
+  checkFunctionErrorAlarms,
+  checkGrants,
+  checkLogGroups,
+  checkLogPermissions,
+  checkNoJwtSecret,
+  checkNoWildcards,
+  checkOneRolePerFunction,
+  checkPointInTimeRecovery,
+  checkQueueAlarms,
+  checkVisibilityTimeouts,
+  lambdaFunctions,
+  type Grants,
+  type LambdaFunction,
+  type Template,
+} from './template-checks';
+import { zipEntries } from './zip-entries';
+
+/**
+ * `sls package --stage prod`, as CI runs it, and what a careful team requires of the stack it
+ * would deploy. One packaging for the whole file (about 10 s), in a private copy of the service.
+ */
+
+// A secret as a developer's shell might hold it while deploying: it must not reach the template.
+const SHELL_SECRET = 'secret-from-a-developers-shell-3f9c2a';
+const LOCAL_DEV_SECRET = 'orderflow-local-dev-secret';
+const FOURTEEN_DAYS = 14 * 24 * 3600;
+const DEPLOYED_STAGES = ['dev', 'staging', 'prod'];
+
+const TABLE = 'OrdersTable';
+const TOPIC = 'OrderEventsTopic';
+const STREAM = 'ActivityStream';
+const announces: Grants = { 'sns:Publish': [TOPIC], 'kinesis:PutRecord': [STREAM] }; // lib/aws/order-events.ts
+const sendsFailuresTo = (queue: string): Grants => ({ 'sqs:SendMessage': [queue] }); // on-failure destination
+
+/**
+ * What each function's code calls, audited against handlers/ and the lib/ modules they import;
+ * the role must grant exactly this. Plugin-generated event-source grants are listed too.
+ */
+const EXPECTED_GRANTS: Record<string, Grants> = {
+  health: {},
+  // lib/auth/jwt-secret.ts: GetParameter WithDecryption; the aws/ssm key needs no kms grant.
+  authorize: { 'ssm:GetParameter': ['arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/orderflow/prod/auth-jwt-secret'] },
+  listProducts: { 'dynamodb:Query': [TABLE] }, // catalog-store list
+  // catalog-store get (BatchGet), order-store create (Put claim + Put order, Get on a replay)
+  createOrder: { 'dynamodb:BatchGetItem': [TABLE], 'dynamodb:PutItem': [TABLE], 'dynamodb:GetItem': [TABLE], ...announces },
+  getOrder: { 'dynamodb:GetItem': [TABLE] }, // the order and its payment ledger
+  // import-store create; the presigned URL is signed by this role, so it needs the PutObject it hands out
+  createImport: { 'dynamodb:PutItem': [TABLE], 's3:PutObject': ['arn:aws:s3:::orderflow-prod-imports/incoming/*'] },
+  getImport: { 'dynamodb:GetItem': [TABLE] },
+  getSalesReport: { 'dynamodb:Query': [TABLE] }, // activity-store day
+  // order-store get/transition, ledger beginAttempt/capture/decline/refund (UpdateItem) and get
+  processPayment: {
+    'dynamodb:GetItem': [TABLE],
+    'dynamodb:UpdateItem': [TABLE],
+    ...announces,
+    'sqs:ReceiveMessage': ['PaymentsQueue'], // the SQS event source (plugin)
+    'sqs:DeleteMessage': ['PaymentsQueue'],
+    'sqs:GetQueueAttributes': ['PaymentsQueue'],
+  },
+  // order-store get/transition, stock-store take/giveBack (+Get), ledger refund (+Get)
+  reserveInventory: { 'dynamodb:GetItem': [TABLE], 'dynamodb:UpdateItem': [TABLE], ...announces, ...sendsFailuresTo('ReserveInventoryFailuresQueue') },
+  // order-store get, notification-store write
+  notifyCustomer: { 'dynamodb:GetItem': [TABLE], 'dynamodb:PutItem': [TABLE], ...sendsFailuresTo('NotifyCustomerFailuresQueue') },
+  // GetObject of the upload; import-store get/complete; placeOrder as createOrder
+  importOrders: {
+    's3:GetObject': ['arn:aws:s3:::orderflow-prod-imports/incoming/*'],
+    'dynamodb:GetItem': [TABLE],
+    'dynamodb:BatchGetItem': [TABLE],
+    'dynamodb:PutItem': [TABLE],
+    'dynamodb:UpdateItem': [TABLE],
+    ...announces,
+    ...sendsFailuresTo('ImportOrdersFailuresQueue'),
+  },
+  // activity-store apply; the Kinesis event source's poller
+  aggregateActivity: {
+    'dynamodb:PutItem': [TABLE],
+    'kinesis:GetRecords': [STREAM],
+    'kinesis:GetShardIterator': [STREAM],
+    'kinesis:DescribeStream': [STREAM],
+    'kinesis:DescribeStreamSummary': [STREAM],
+    'kinesis:ListShards': [STREAM],
+    // Added by serverless-iam-roles-per-function for every stream event. ListStreams is an
+    // account-level action, so scoped to a stream ARN it grants nothing.
+    'kinesis:ListStreams': [STREAM],
+    ...sendsFailuresTo('AggregateActivityFailuresQueue'),
+  },
+  // order-store pendingBefore (the gsi1 index only), get, transition
+  expireStaleOrders: {
+    'dynamodb:Query': [`${TABLE}/index/gsi1`],
+    'dynamodb:GetItem': [TABLE],
+    'dynamodb:UpdateItem': [TABLE],
+    ...announces,
+    ...sendsFailuresTo('ExpireStaleOrdersFailuresQueue'),
+  },
+  // activity-store day; the report object
+  dailyReport: { 'dynamodb:Query': [TABLE], 's3:PutObject': ['arn:aws:s3:::orderflow-prod-reports/reports/*'], ...sendsFailuresTo('DailyReportFailuresQueue') },
+};
+
+/** Actions AWS only accepts on Resource '*'; none of our functions needs one today. */
+const WILDCARD_RESOURCE_ACTIONS: string[] = [];
+
+let prod: PackagedStage;
+let template: Template;
+let functions: Map<string, LambdaFunction>;
+let params: Record<string, Record<string, unknown>>;
+const param = (stage: string, name: string) => params[stage]?.[name] ?? params.default[name];
+
+beforeAll(() => {
+  prod = packageStage('prod', { env: { AUTH_JWT_SECRET: SHELL_SECRET } });
+  template = prod.template;
+  functions = lambdaFunctions(template, 'orderflow-prod-');
+  params = prod.state.service.initialServerlessConfig.params;
+}, 240_000);
+
+afterAll(() => prod?.cleanup());
+
+describe('sls package --stage prod', () => {
+  test('packages the 15 functions, one zip each, for nodejs22.x', () => {
+    expect([...functions.keys()].sort()).toEqual(Object.keys(EXPECTED_GRANTS).sort());
+    const zips = fs.readdirSync(prod.packageDir).filter((file) => file.endsWith('.zip'));
+    expect(zips.sort()).toEqual([...functions.keys()].map((name) => `${name}.zip`).sort());
+    for (const fn of functions.values()) {
+      expect({ name: fn.name, runtime: fn.resource.Properties.Runtime }).toEqual({ name: fn.name, runtime: 'nodejs22.x' });
+      expect(path.basename(fn.resource.Properties.Code.S3Key)).toBe(`${fn.name}.zip`);
+      const handlerFile = `${String(fn.resource.Properties.Handler).replace(/\.[^.]+$/, '')}.js`;
+      expect(zipEntries(path.join(prod.packageDir, `${fn.name}.zip`)).map((entry) => entry.name)).toContain(handlerFile);
+    }
+  });
+
+  test('every function runs as a role of its own', () => {
+    expect(checkOneRolePerFunction(template, functions)).toEqual([]);
+  });
+
+  test("each role grants exactly what its function's code calls", () => {
+    expect(checkGrants(template, functions, EXPECTED_GRANTS)).toEqual([]);
+  });
+
+  test("no role allows a wildcard action, or '*' resources beyond what AWS requires", () => {
+    expect(checkNoWildcards(template, WILDCARD_RESOURCE_ACTIONS)).toEqual([]);
+  });
+
+  test('each function logs to its own log group, kept for the stage retention', () => {
+    expect(checkLogPermissions(template, functions)).toEqual([]);
+    expect(checkLogGroups(template, functions, Number(param('prod', 'logRetentionDays')))).toEqual([]);
+  });
+
+  test('every dead-letter and on-failure queue alarms on its first message and keeps 14 days', () => {
+    expect(checkQueueAlarms(template)).toEqual([]);
+    expect(checkDeadLetterRetention(template, FOURTEEN_DAYS)).toEqual([]);
+  });
+
+  test('every function alarms on its errors', () => {
+    expect(checkFunctionErrorAlarms(template, functions)).toEqual([]);
+  });
+
+  test('alarms notify the stage alarm topic, which CloudWatch can publish to', () => {
+    expect(checkAlarmTopic(template, 'AlarmTopic')).toEqual([]);
+    expect(template.Resources.AlarmTopic.Properties.TopicName).toBe('orderflow-prod-alarms');
+  });
+
+  test('the payments queue hides a message for at least 6x processPayment’s timeout', () => {
+    expect(checkVisibilityTimeouts(template, functions)).toEqual([]);
+    expect(functions.get('processPayment')!.resource.Properties.Timeout).toBe(param('prod', 'paymentsTimeout'));
+  });
+
+  test('so does every deployed stage, by its params', () => {
+    const broken = DEPLOYED_STAGES.filter((stage) => Number(param(stage, 'paymentsVisibilityTimeout')) < 6 * Number(param(stage, 'paymentsTimeout')));
+    expect(broken).toEqual([]);
+  });
+
+  test('processPayment has the reserved concurrency that protects the payment gateway, and its poller stays within it', () => {
+    const reserved = functions.get('processPayment')!.resource.Properties.ReservedConcurrentExecutions;
+    expect(reserved).toBe(param('prod', 'paymentsReservedConcurrency'));
+    const mapping = template.Resources.ProcessPaymentEventSourceMappingSQSPaymentsQueue;
+    expect(mapping.Properties.ScalingConfig?.MaximumConcurrency).toBeLessThanOrEqual(reserved);
+  });
+
+  test('queues, topics, buckets, stream and table are encrypted; buckets block public access', () => {
+    expect(checkEncryption(template)).toEqual([]);
+  });
+
+  test('the table has point-in-time recovery in prod', () => {
+    expect(checkPointInTimeRecovery(template, true)).toEqual([]);
+  });
+
+  test('the JWT secret is read from SSM at init, never carried by the template', () => {
+    expect(checkNoJwtSecret(template, functions, [SHELL_SECRET, LOCAL_DEV_SECRET])).toEqual([]);
+    expect(functions.get('authorize')!.resource.Properties.Environment.Variables.AUTH_JWT_SECRET_PARAMETER).toBe('/orderflow/prod/auth-jwt-secret');
+  });
+});
+
+/**
+ * The checks themselves: each must fail when the property it guards is broken. They run on copies
+ * of the packaged template, each with one thing broken the way a careless edit would break it.
+ */
+describe('the checks catch a broken template', () => {
+  const broken = (breakIt: (t: Template) => void) => {
+    const copy = structuredClone(template);
+    breakIt(copy);
+    return { template: copy, functions: lambdaFunctions(copy, 'orderflow-prod-') };
+  };
+  const statementsOf = (t: Template, role: string) => t.Resources[role].Properties.Policies[0].PolicyDocument.Statement;
+
+  test('a function on the shared role', () => {
+    const b = broken((t) => {
+      t.Resources.HealthLambdaFunction.Properties.Role = { 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] };
+      delete t.Resources.IamRoleLambdaExecution.Condition;
+    });
+    expect(checkOneRolePerFunction(b.template, b.functions)).toHaveLength(3);
+  });
+
+  test('a grant too many, and one missing', () => {
+    const b = broken((t) => {
+      statementsOf(t, 'GetOrderIamRoleLambdaExecution').push({ Effect: 'Allow', Action: ['dynamodb:DeleteItem'], Resource: { 'Fn::GetAtt': [TABLE, 'Arn'] } });
+      statementsOf(t, 'CreateOrderIamRoleLambdaExecution')[1].Action = ['dynamodb:PutItem', 'dynamodb:GetItem'];
+    });
+    expect(checkGrants(b.template, b.functions, EXPECTED_GRANTS)).toEqual([
+      'createOrder cannot dynamodb:BatchGetItem on OrdersTable, which its code does',
+      'getOrder may dynamodb:DeleteItem on OrdersTable, which its code does not need',
+    ]);
+  });
+
+  test("a wildcard action, and a '*' resource", () => {
+    const b = broken((t) => {
+      statementsOf(t, 'GetOrderIamRoleLambdaExecution').push({ Effect: 'Allow', Action: 'dynamodb:*', Resource: { 'Fn::GetAtt': [TABLE, 'Arn'] } });
+      statementsOf(t, 'ListProductsIamRoleLambdaExecution').push({ Effect: 'Allow', Action: 'dynamodb:Query', Resource: '*' });
+    });
+    expect(checkNoWildcards(b.template, WILDCARD_RESOURCE_ACTIONS)).toHaveLength(2);
+  });
+
+  test('logs outside its own group, and a log group without retention', () => {
+    const b = broken((t) => {
+      statementsOf(t, 'HealthIamRoleLambdaExecution')[0].Resource = [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*' }];
+      delete t.Resources.GetOrderLogGroup.Properties.RetentionInDays;
+    });
+    expect(checkLogPermissions(b.template, b.functions)).toHaveLength(1);
+    expect(checkLogGroups(b.template, b.functions, 90)).toHaveLength(1);
+  });
+
+  test('a new failures queue without an alarm or retention, and a DLQ whose alarm was removed', () => {
+    const b = broken((t) => {
+      t.Resources.ShipOrderFailuresQueue = { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'orderflow-prod-ship-order-failures', SqsManagedSseEnabled: true } };
+      delete t.Resources.PaymentsDeadLetterQueueAlarm;
+    });
+    expect(checkQueueAlarms(b.template)).toHaveLength(2);
+    expect(checkDeadLetterRetention(b.template, FOURTEEN_DAYS)).toHaveLength(1);
+  });
+
+  test('an on-failure destination whose name does not say so is still found', () => {
+    const b = broken((t) => {
+      t.Resources.NotifyCustomerFailuresQueue.Properties.QueueName = 'orderflow-prod-notify-customer-leftovers';
+      delete t.Resources.NotifyCustomerFailuresQueueAlarm;
+    });
+    expect(checkQueueAlarms(b.template)).toHaveLength(1);
+  });
+
+  test('a function without an errors alarm', () => {
+    const b = broken((t) => delete t.Resources.CreateOrderErrorsAlarm);
+    expect(checkFunctionErrorAlarms(b.template, b.functions)).toEqual(['createOrder has no alarm on its Errors']);
+  });
+
+  test('an alarm topic on the AWS managed key, and an unconditional e-mail subscription', () => {
+    const b = broken((t) => {
+      t.Resources.AlarmTopic.Properties.KmsMasterKeyId = 'alias/aws/sns';
+      delete t.Resources.AlarmEmailSubscription.Condition;
+    });
+    expect(checkAlarmTopic(b.template, 'AlarmTopic')).toHaveLength(2);
+  });
+
+  test('a visibility timeout below 6x the consumer timeout', () => {
+    const b = broken((t) => (t.Resources.ProcessPaymentLambdaFunction.Properties.Timeout = 30));
+    expect(checkVisibilityTimeouts(b.template, b.functions)).toHaveLength(1);
+  });
+
+  test('an unencrypted queue, topic, stream and table, and a bucket open to the public', () => {
+    const b = broken((t) => {
+      delete t.Resources.PaymentsQueue.Properties.SqsManagedSseEnabled;
+      delete t.Resources.OrderEventsTopic.Properties.KmsMasterKeyId;
+      delete t.Resources.ActivityStream.Properties.StreamEncryption;
+      delete t.Resources.OrdersTable.Properties.SSESpecification;
+      delete t.Resources.ServerlessDeploymentBucket.Properties.PublicAccessBlockConfiguration;
+    });
+    expect(checkEncryption(b.template)).toHaveLength(5);
+  });
+
+  test('point-in-time recovery off', () => {
+    const b = broken((t) => (t.Resources.OrdersTable.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled = false));
+    expect(checkPointInTimeRecovery(b.template, true)).toHaveLength(1);
+  });
+
+  test('a secret in an environment variable', () => {
+    const b = broken((t) => (t.Resources.AuthorizeLambdaFunction.Properties.Environment.Variables.AUTH_JWT_SECRET = SHELL_SECRET));
+    expect(checkNoJwtSecret(b.template, b.functions, [SHELL_SECRET])).toHaveLength(2);
+  });
+});
