@@ -2,6 +2,7 @@ import { config } from '../lib/config';
 import { NotFoundError } from '../lib/errors';
 import { httpHandler } from '../lib/http/http-handler';
 import { ok } from '../lib/http/http-result';
+import { idFromPath } from '../lib/http/path-id';
 import { orderStore } from '../lib/orders/order-store';
 import { orderView } from '../lib/orders/order-view';
 import { paymentLedger } from '../lib/payments/ledger';
@@ -11,7 +12,7 @@ const orders = orderStore(tableName);
 const ledger = paymentLedger(tableName);
 
 export const handler = httpHandler(async (event) => {
-  const orderId = event.pathParameters?.orderId ?? '';
+  const orderId = idFromPath(event.pathParameters?.orderId, 'Order');
   const [order, payment] = await Promise.all([orders.get(orderId), ledger.get(orderId)]);
   // Another customer's order is answered exactly like a missing one.
   if (!order || order.customerId !== event.customerId) throw new NotFoundError('Order');

@@ -1,3 +1,4 @@
+import type { dynamo as DynamoClient } from '../../../lib/aws/dynamodb';
 import type * as GetImportModule from '../../../handlers/get-import';
 import type { ImportRecord } from '../../../lib/imports/import-record';
 import { startDynalite, type TestTable } from '../../support/dynalite';
@@ -9,6 +10,7 @@ const THEIR_IMPORT = '8c2f1d5e-3a4b-4c6d-8e7f-9a8b7c6d5e02';
 const NO_SUCH_IMPORT = '8c2f1d5e-3a4b-4c6d-8e7f-9a8b7c6d5e03';
 
 let table: TestTable;
+let dynamo: typeof DynamoClient;
 let handler: typeof GetImportModule.handler;
 
 const record = (importId: string, customerId: string): ImportRecord => ({
@@ -25,6 +27,7 @@ const record = (importId: string, customerId: string): ImportRecord => ({
 
 beforeAll(async () => {
   table = await startDynalite();
+  ({ dynamo } = await import('../../../lib/aws/dynamodb'));
   ({ handler } = await import('../../../handlers/get-import'));
   const imports = (await import('../../../lib/imports/import-store')).importStore(table.tableName);
   await imports.create(record(SAMPLE.importId, SAMPLE.customerId));
@@ -37,6 +40,7 @@ beforeAll(async () => {
   await imports.create(record(THEIR_IMPORT, 'another-customer'));
 });
 afterAll(() => table.close());
+afterEach(() => jest.restoreAllMocks());
 
 const get = (event = httpEvent('getImport')) => invokeHttp(handler, event, lambdaContext('getImport'));
 
@@ -76,5 +80,19 @@ describe('GET /imports/{importId} (getImport)', () => {
     expectErrorShape(theirs, 404, 'NOT_FOUND');
     expectErrorShape(mineSeenByThem, 404, 'NOT_FOUND');
     expect(theirs.body).toEqual(missing.body);
+  });
+
+  it.each([
+    ['longer than a DynamoDB key may be', 'a'.repeat(3000)],
+    ['not shaped like a UUID', 'not-an-id'],
+    ['a UUID with something after it', `${NO_SUCH_IMPORT}/x`],
+  ])('answers 404 NOT_FOUND, without reading the table, for an id %s', async (_label, id) => {
+    const reads = jest.spyOn(dynamo, 'send');
+
+    const answer = await get(httpEvent('getImport', { pathParameters: { importId: id } }));
+
+    expectErrorShape(answer, 404, 'NOT_FOUND');
+    expect(answer.body.error.message).toBe('Import was not found.');
+    expect(reads).not.toHaveBeenCalled();
   });
 });

@@ -1,3 +1,4 @@
+import type { dynamo as DynamoClient } from '../../../lib/aws/dynamodb';
 import type * as GetOrderModule from '../../../handlers/get-order';
 import type { OrderStore } from '../../../lib/orders/order-store';
 import type { PaymentLedger } from '../../../lib/payments/ledger';
@@ -11,12 +12,14 @@ const UNPAID_ORDER = '7b1e0c4d-2f3a-4b5c-9d6e-8f7a6b5c4d02';
 const NO_SUCH_ORDER = '7b1e0c4d-2f3a-4b5c-9d6e-8f7a6b5c4d03';
 
 let table: TestTable;
+let dynamo: typeof DynamoClient;
 let handler: typeof GetOrderModule.handler;
 let orders: OrderStore;
 let ledger: PaymentLedger;
 
 beforeAll(async () => {
   table = await startDynalite();
+  ({ dynamo } = await import('../../../lib/aws/dynamodb'));
   ({ handler } = await import('../../../handlers/get-order'));
   orders = (await import('../../../lib/orders/order-store')).orderStore(table.tableName);
   ledger = (await import('../../../lib/payments/ledger')).paymentLedger(table.tableName);
@@ -29,6 +32,7 @@ beforeAll(async () => {
   await orders.create(pendingOrder({ orderId: THEIR_ORDER, customerId: 'another-customer' }));
 });
 afterAll(() => table.close());
+afterEach(() => jest.restoreAllMocks());
 
 const get = (event = httpEvent('getOrder')) => invokeHttp(handler, event, lambdaContext('getOrder'));
 
@@ -93,5 +97,18 @@ describe('GET /orders/{orderId} (getOrder)', () => {
 
     expectErrorShape(await get(event), 404, 'NOT_FOUND');
   });
-});
 
+  it.each([
+    ['longer than a DynamoDB key may be', 'a'.repeat(3000)],
+    ['not shaped like a UUID', 'not-an-id'],
+    ['a UUID with something after it', `${NO_SUCH_ORDER}/x`],
+  ])('answers 404 NOT_FOUND, without reading the table, for an id %s', async (_label, id) => {
+    const reads = jest.spyOn(dynamo, 'send');
+
+    const answer = await get(httpEvent('getOrder', { pathParameters: { orderId: id } }));
+
+    expectErrorShape(answer, 404, 'NOT_FOUND');
+    expect(answer.body.error.message).toBe('Order was not found.');
+    expect(reads).not.toHaveBeenCalled();
+  });
+});
