@@ -45,10 +45,13 @@ function packageStage(stage, options = {}) {
 
   fs.cpSync(ROOT, serviceDir, { recursive: true, filter: (source) => !NOT_COPIED.has(path.relative(ROOT, source)) });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(serviceDir, 'node_modules'), 'dir');
+  // serverless-esbuild leaves one scratch directory per function in the temp dir on every packaging.
+  const tmpDir = path.join(workDir, 'tmp');
+  fs.mkdirSync(tmpDir);
 
   const run = spawnSync(process.execPath, [SERVERLESS_BIN, 'package', '--stage', stage, '--package', packageDir], {
     cwd: serviceDir,
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ...options.env },
+    env: { ...process.env, TMPDIR: tmpDir, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ...options.env },
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 180_000,
   });
