@@ -63,6 +63,19 @@ export class UnknownSkuError extends ClientError {
   }
 }
 
+/** One order is paid in one currency, so its items must all be priced in the first item's. */
+export class MixedCurrenciesError extends ClientError {
+  constructor(currency: string, others: { sku: string; currency: string }[]) {
+    const currencies = [...new Set([currency, ...others.map((item) => item.currency)])];
+    super(
+      422,
+      'MIXED_CURRENCIES',
+      `One order must be priced in one currency; these items are in ${currencies.join(', ')}.`,
+      others.map((item) => ({ sku: item.sku, currency: item.currency, message: `is priced in ${item.currency}, not ${currency}` })),
+    );
+  }
+}
+
 /** A state change the order state machine does not allow. */
 export class IllegalTransitionError extends Error {
   constructor(readonly from: string, readonly to: string) {

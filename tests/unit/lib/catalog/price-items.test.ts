@@ -1,7 +1,7 @@
 import { priceItems } from '../../../../lib/catalog/price-items';
 import type { Product } from '../../../../lib/catalog/product';
 import { SAMPLE_CATALOG } from '../../../../lib/catalog/sample-catalog';
-import { UnknownSkuError } from '../../../../lib/errors';
+import { MixedCurrenciesError, UnknownSkuError } from '../../../../lib/errors';
 
 const catalog = new Map<string, Product>(SAMPLE_CATALOG.map((product) => [product.sku, product]));
 
@@ -70,5 +70,27 @@ describe('priceItems', () => {
 
   it('finds nothing in an empty catalog', () => {
     expect(() => priceItems([{ sku: 'SKU-1', quantity: 1 }], new Map())).toThrow(UnknownSkuError);
+  });
+
+  it('refuses items priced in more than one currency with 422 MIXED_CURRENCIES, naming each currency once', () => {
+    const mixed = new Map<string, Product>([
+      ...catalog,
+      ['SKU-USD', { sku: 'SKU-USD', name: 'Priced in dollars', priceCents: 1000, currency: 'USD', stock: 5 }],
+      ['SKU-GBP', { sku: 'SKU-GBP', name: 'Priced in pounds', priceCents: 1000, currency: 'GBP', stock: 5 }],
+    ]);
+    const request = ['SKU-1', 'SKU-USD', 'SKU-3', 'SKU-GBP'].map((sku) => ({ sku, quantity: 1 }));
+
+    expect(() => priceItems(request, mixed)).toThrow(MixedCurrenciesError);
+    expect(() => priceItems(request, mixed)).toThrow(
+      expect.objectContaining({
+        status: 422,
+        code: 'MIXED_CURRENCIES',
+        message: 'One order must be priced in one currency; these items are in EUR, USD, GBP.',
+        details: [
+          { sku: 'SKU-USD', currency: 'USD', message: 'is priced in USD, not EUR' },
+          { sku: 'SKU-GBP', currency: 'GBP', message: 'is priced in GBP, not EUR' },
+        ],
+      }),
+    );
   });
 });
