@@ -22,7 +22,6 @@ export type Config = {
   /** Largest CSV import we process. */
   maxImportBytes: number;
   uploadUrlTtlSeconds: number;
-  maxItemsPerOrder: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -42,7 +41,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: 64 * 1024,
     maxImportBytes: 1024 * 1024,
     uploadUrlTtlSeconds: 300,
-    maxItemsPerOrder: 50,
   };
 }
 

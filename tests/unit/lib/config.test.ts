@@ -21,7 +21,6 @@ describe('loadConfig', () => {
       maxBodyBytes: 65536,
       maxImportBytes: 1048576,
       uploadUrlTtlSeconds: 300,
-      maxItemsPerOrder: 50,
     });
   });
 
