@@ -1,4 +1,3 @@
-import './quiet-sdk';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';

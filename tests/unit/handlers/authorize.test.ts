@@ -1,4 +1,3 @@
-import '../../support/quiet-sdk';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../handlers/authorize';

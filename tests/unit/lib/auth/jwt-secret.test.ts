@@ -1,4 +1,3 @@
-import '../../../support/quiet-sdk';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { loadJwtSecret } from '../../../../lib/auth/jwt-secret';

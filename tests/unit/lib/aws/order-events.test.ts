@@ -1,4 +1,3 @@
-import '../../../support/quiet-sdk';
 import type { KinesisStreamEvent, SNSEvent, SQSEvent } from 'aws-lambda';
 import { orderEventPublisher, toOrderEvent } from '../../../../lib/aws/order-events';
 import { transition } from '../../../../lib/orders/order';

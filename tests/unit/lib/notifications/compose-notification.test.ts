@@ -1,4 +1,3 @@
-import '../../../support/quiet-sdk';
 import { composeNotification } from '../../../../lib/notifications/notify-customer';
 import type { OrderStatus } from '../../../../lib/orders/order';
 import { pendingOrder } from '../../../support/fakes';
