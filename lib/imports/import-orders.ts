@@ -48,8 +48,11 @@ function reject(outcome: ImportOutcome, row: number, code: string, message: stri
   outcome.errors.push({ row, code, message });
 }
 
-/** Digits become a number; anything else stays text so validation names the bad field. */
-const toNumber = (text: string): number | string => (/^\d{1,9}$/.test(text) ? Number(text) : text);
+/**
+ * A decimal becomes a number, so the schema says what is wrong with it ("must be a whole number",
+ * "must be at least 1"); anything else stays text and is reported as not a number.
+ */
+const toNumber = (text: string): number | string => (/^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text);
 
 function rowMessage(error: ClientError): string {
   const fields = (error.details as { field?: string; message?: string }[]).flatMap((detail) =>

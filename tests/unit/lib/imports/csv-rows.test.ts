@@ -61,10 +61,46 @@ describe('readCsvRows', () => {
     ]);
   });
 
+  const quoting = (row: number) => ({ row, ok: false, code: 'MALFORMED_ROW', message: 'The row has a broken quoted field.' });
+
   it('turns a quoted field that never closes into a row error', async () => {
     const rows = await rowsOf(`${HEADER}\nSKU-1,2,tok_visa\nSKU-2,"1,tok_visa\n`);
 
-    expect(rows).toEqual([ok(1, 'SKU-1', '2'), { row: 2, ok: false, code: 'MALFORMED_ROW', message: 'The row has a broken quoted field.' }]);
+    expect(rows).toEqual([ok(1, 'SKU-1', '2'), quoting(2)]);
+  });
+
+  it.each([
+    ['a quote that never closes', 'SKU-2,"1,tok_visa'],
+    ['a stray quote inside a field', 'SKU-2,2"x",tok_visa'],
+    ['text after a closing quote', 'SKU-2,"2"x,tok_visa'],
+    ['a lone quote', '"'],
+  ])('rejects %s as one row and reads every line after it', async (_label, line) => {
+    const rows = await rowsOf(`${HEADER}\nSKU-1,1,tok_visa\n${line}\nSKU-3,3,tok_visa\nSKU-4,4,tok_visa\n`);
+
+    expect(rows).toEqual([ok(1, 'SKU-1', '1'), quoting(2), ok(3, 'SKU-3', '3'), ok(4, 'SKU-4', '4')]);
+  });
+
+  it('reads each physical line as one row: a quoted line break splits a row in two broken ones', async () => {
+    const rows = await rowsOf(`${HEADER}\n"SKU-1\n",1,tok_visa\nSKU-2,2,tok_visa\n`);
+
+    expect(rows).toEqual([quoting(1), quoting(2), ok(3, 'SKU-2', '2')]);
+  });
+
+  it('reads a quoted comma and a doubled quote inside a quoted field as text', async () => {
+    expect(await rowsOf(`${HEADER}\n"SKU,1","2","tok_""visa"""\n`)).toEqual([ok(1, 'SKU,1', '2', 'tok_"visa"')]);
+  });
+
+  it('counts a row of empty fields as a row (validation names its fields)', async () => {
+    expect(await rowsOf(`${HEADER}\n,,\nSKU-1,1,tok_visa\n`)).toEqual([ok(1, '', '', ''), ok(2, 'SKU-1', '1')]);
+  });
+
+  it('accepts a quoted or padded header, and reads lines split across chunks', async () => {
+    const chunks = [' "sku" ,quantity,paymentTo', 'ken\r\nSKU-1,', '2,tok_visa\r', '\nSKU-2,3,tok_visa'];
+
+    const rows: CsvRow[] = [];
+    for await (const row of readCsvRows(Readable.from(chunks))) rows.push(row);
+
+    expect(rows).toEqual([ok(1, 'SKU-1', '2'), ok(2, 'SKU-2', '3')]);
   });
 
   it('throws InvalidHeaderError naming the header it found', async () => {

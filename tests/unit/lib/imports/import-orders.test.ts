@@ -95,13 +95,47 @@ describe('importOrders', () => {
       { row: 2, code: 'UNKNOWN_SKU', message: 'These products are not in the catalog: SKU-404.' },
       { row: 3, code: 'VALIDATION_FAILED', message: 'quantity must be at least 1' },
       { row: 4, code: 'VALIDATION_FAILED', message: 'quantity must be a number' },
-      { row: 5, code: 'VALIDATION_FAILED', message: expect.stringMatching(/^quantity must be /) },
+      { row: 5, code: 'VALIDATION_FAILED', message: 'quantity must be a whole number' },
       { row: 6, code: 'VALIDATION_FAILED', message: 'paymentToken must be tok_visa, tok_declined or tok_flaky_<n>' },
       { row: 7, code: 'VALIDATION_FAILED', message: 'sku must be a SKU such as "SKU-1"' },
       { row: 8, code: 'MALFORMED_ROW', message: 'The row must have 3 columns: sku, quantity, paymentToken.' },
     ]);
     expect(await countItems(table, isOrderItem)).toBe(before + 2);
     await expect(imports.get('import-mixed')).resolves.toMatchObject({ status: 'COMPLETED', acceptedRows: 2, rejectedRows: 7 });
+  });
+
+  it('rejects each line with broken quoting once, and places the good rows after it', async () => {
+    const record = await openImport('import-quotes');
+    const before = await countItems(table, isOrderItem);
+
+    const outcome = await importOrders(
+      makeDeps(),
+      record,
+      csv(
+        'sku,quantity,paymentToken',
+        'SKU-1,2"x",tok_visa', // 1 stray quote
+        'SKU-1,1,tok_visa', // 2 good
+        'SKU-2,"1",tok_visa"', // 3 stray quote at the end
+        'SKU-2,"1"x,tok_visa', // 4 text after a closing quote
+        'SKU-2,1,tok_visa', // 5 good
+        'SKU-3,"1,tok_visa', // 6 quote never closed
+        'SKU-3,1,tok_visa', // 7 good
+        'SKU-4,-2,tok_visa', // 8 negative quantity
+      ),
+    );
+
+    const quoting = { code: 'MALFORMED_ROW', message: 'The row has a broken quoted field.' };
+    expect(outcome.errors).toEqual([
+      { row: 1, ...quoting },
+      { row: 3, ...quoting },
+      { row: 4, ...quoting },
+      { row: 6, ...quoting },
+      { row: 8, code: 'VALIDATION_FAILED', message: 'quantity must be at least 1' },
+    ]);
+    expect(outcome.rejectedRows).toBe(5);
+    expect(outcome.orderIds).toHaveLength(3);
+    expect(await countItems(table, isOrderItem)).toBe(before + 3);
+    await expect(imports.get('import-quotes')).resolves.toMatchObject({ status: 'COMPLETED', acceptedRows: 3, rejectedRows: 5 });
   });
 
   it('creates nothing twice when the same upload is processed again', async () => {
