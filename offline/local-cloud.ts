@@ -9,6 +9,7 @@ import { startAsyncConsumer } from './triggers/async-consumer';
 import { fileCheckpoints } from './triggers/checkpoints';
 import { startStreamConsumer } from './triggers/stream-consumer';
 import { createDeliveryTwins, startQueueBridge } from './triggers/queue-bridge';
+import { startScheduler } from './triggers/scheduler';
 import { detectMode, type Mode } from './mode';
 
 /** `custom.localCloud` in serverless.yml. */
@@ -106,6 +107,7 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
       for (const consumer of plan.asyncConsumers) {
         consumers.push(startAsyncConsumer(consumer, { ...common, retryDelaysSeconds: settings.asyncRetryDelaysSeconds, concurrency: settings.asyncConcurrency }));
       }
+      consumers.push(startScheduler(plan.schedules, common));
       const checkpoints = fileCheckpoints(resolvePath(serviceDir, settings.stateDir, `kinesis-checkpoints-${mode}.json`));
       for (const consumer of plan.streamConsumers) {
         consumers.push(startStreamConsumer(consumer, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, retryDelayMs: settings.kinesisRetryDelayMs }));

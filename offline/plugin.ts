@@ -1,5 +1,8 @@
+import { LOCAL_JWT_SECRET } from '../lib/auth/local-secret';
 import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, startLocalCloud, type LocalCloud, type LocalCloudSettings } from './local-cloud';
 import type { ServiceConfig } from './provision/plan';
+import { localClients } from './provision/clients';
+import { listFailures, redrive } from './dlq';
 
 type Serverless = {
   service: ServiceConfig & {
@@ -17,11 +20,24 @@ type Log = { (message: string): void; notice(message: string): void; warning(mes
  */
 export class LocalCloudPlugin {
   readonly hooks: Record<string, () => Promise<void>>;
+  readonly commands = {
+    dlq: {
+      usage: 'Inspect the local DLQs and on-failure queues, and send their messages back',
+      commands: {
+        list: { usage: 'Count and show what waits in each DLQ and on-failure queue', lifecycleEvents: ['list'] },
+        redrive: {
+          usage: 'Send the messages of one DLQ / on-failure queue back to where they failed',
+          lifecycleEvents: ['redrive'],
+          options: { queue: { usage: 'The queue, e.g. payments-dlq or reserve-inventory-failures', required: true, type: 'string' } },
+        },
+      },
+    },
+  };
   private cloud?: LocalCloud;
 
   constructor(
     private readonly serverless: Serverless,
-    _options: unknown,
+    private readonly options: { queue?: string },
     private readonly utils: { log: Log },
   ) {
     const whenLocal = (fn: () => Promise<void>) => async () => (this.isLocalStage() ? fn() : undefined);
@@ -29,6 +45,8 @@ export class LocalCloudPlugin {
       'before:offline:start:init': whenLocal(() => this.start()),
       'offline:start:ready': whenLocal(() => this.ready()),
       'offline:start:end': whenLocal(() => this.stop()),
+      'dlq:list:list': whenLocal(() => this.listDlqs()),
+      'dlq:redrive:redrive': whenLocal(() => this.redriveDlq()),
       // Before `invoke local` reads provider.environment (it cannot resolve a Ref without AWS).
       initialize: whenLocal(async () => {
         if (this.serverless.processedInput.commands.join(' ') === 'invoke local') {
@@ -49,11 +67,12 @@ export class LocalCloudPlugin {
     return { ...merged, httpPort: Number(merged.httpPort), lambdaPort: Number(merged.lambdaPort), sqsPort: Number(merged.sqsPort), edgePort: Number(merged.edgePort) };
   }
 
-  /** Resolved environment and SDK endpoints, for the handlers and for this process. */
+  /** Resolved environment, SDK endpoints and the local JWT secret, for the handlers and for this process. */
   private pointAtLocalCloud(environment: Record<string, string>): void {
     const sdk = sdkEnvironment(localEndpoints(this.settings(), this.serverless.service.provider.region ?? 'us-east-1'));
     Object.assign(process.env, sdk);
-    this.serverless.service.provider.environment = { ...environment, ...sdk };
+    const secret = { AUTH_JWT_SECRET: process.env.AUTH_JWT_SECRET || LOCAL_JWT_SECRET };
+    this.serverless.service.provider.environment = { ...environment, ...sdk, ...secret };
   }
 
   private async start(): Promise<void> {
@@ -64,6 +83,8 @@ export class LocalCloudPlugin {
       throw error;
     }
     this.pointAtLocalCloud(this.cloud.plan.environment);
+    // The local cloud fires schedules itself, with Lambda's async retries: serverless-offline must not too.
+    for (const fn of Object.values(this.serverless.service.functions)) fn.events = fn.events?.filter((event) => !event.schedule);
   }
 
   private async ready(): Promise<void> {
@@ -73,6 +94,27 @@ export class LocalCloudPlugin {
     this.utils.log.notice(
       `orderflow local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}`,
     );
+  }
+
+  /** The plan and SDK clients of the running local cloud, for the dlq commands. */
+  private connect() {
+    const settings = this.settings();
+    const plan = planFor(this.serverless.service, settings, this.stage());
+    return { plan, clients: localClients(localEndpoints(settings, plan.region)) };
+  }
+
+  private async listDlqs(): Promise<void> {
+    const { plan, clients } = this.connect();
+    for (const queue of await listFailures(plan, clients)) {
+      this.utils.log.notice(`${queue.queue} (${queue.kind}): ${queue.count} message(s)`);
+      for (const sample of queue.samples) this.utils.log.notice(`  - ${sample}`);
+    }
+  }
+
+  private async redriveDlq(): Promise<void> {
+    const { plan, clients } = this.connect();
+    const moved = await redrive(plan, clients, this.options.queue ?? '', (m) => this.utils.log.warning(m));
+    this.utils.log.notice(`${moved} message(s) sent back from ${this.options.queue}`);
   }
 
   private async stop(): Promise<void> {

@@ -26,13 +26,16 @@ export type NotificationPlan = { bucket: string; queue: string; events: string[]
 export type AsyncConsumerPlan = {
   functionKey: string;
   functionName: string;
-  source: 'sns' | 's3';
+  source: 'sns' | 's3' | 'schedule';
   queue: string;
   subscriptionArn?: string;
   maximumRetryAttempts: number;
   maximumEventAgeSeconds: number;
   onFailureQueue?: string;
 };
+
+/** An EventBridge schedule rule that targets a function (through its event queue). */
+export type SchedulePlan = { functionKey: string; ruleName: string; expression: string; queue: string; input?: unknown };
 
 /** A Kinesis event source mapping. */
 export type StreamConsumerPlan = {
@@ -60,6 +63,7 @@ export type LocalCloudPlan = {
   notifications: NotificationPlan[];
   asyncConsumers: AsyncConsumerPlan[];
   streamConsumers: StreamConsumerPlan[];
+  schedules: SchedulePlan[];
   /** provider.environment with every intrinsic function resolved to its local value. */
   environment: Record<string, string>;
 };
@@ -90,6 +94,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     notifications: [],
     asyncConsumers: [],
     streamConsumers: [],
+    schedules: [],
     environment: {},
   };
 
@@ -157,6 +162,16 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
         const queue = eventQueue();
         plan.notifications.push({ bucket, queue, events: [spec.event ?? 's3:ObjectCreated:*'], prefix: rules.prefix, suffix: rules.suffix });
         plan.asyncConsumers.push({ functionKey, functionName, source: 's3', queue, ...asyncRules });
+      }
+      if (event.schedule) {
+        const schedule = event.schedule as string | { rate: string | string[]; enabled?: boolean; input?: unknown; name?: string };
+        const spec = typeof schedule === 'string' ? { rate: schedule } : schedule;
+        if (spec.enabled === false) continue;
+        const queue = eventQueue();
+        for (const [i, expression] of [spec.rate].flat().entries()) {
+          plan.schedules.push({ functionKey, ruleName: spec.name ?? `${functionName}-schedule-${i + 1}`, expression, queue, input: spec.input });
+        }
+        if (!plan.asyncConsumers.some((c) => c.queue === queue)) plan.asyncConsumers.push({ functionKey, functionName, source: 'schedule', queue, ...asyncRules });
       }
       if (event.stream) {
         const stream = event.stream as Record<string, unknown>;

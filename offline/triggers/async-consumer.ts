@@ -86,7 +86,7 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
   };
 }
 
-/** The Lambda event for a queued message, or 'skip' for S3's configuration test event. */
+/** The Lambda event for a queued message (SNS envelope, S3 event, scheduled event), or 'skip' for S3's test event. */
 export function lambdaEvent(plan: Pick<AsyncConsumerPlan, 'source' | 'subscriptionArn'>, body: string): unknown {
   let parsed: Record<string, unknown>;
   try {
@@ -96,6 +96,7 @@ export function lambdaEvent(plan: Pick<AsyncConsumerPlan, 'source' | 'subscripti
     return { Records: [], unparsedBody: body };
   }
   if (plan.source === 's3') return parsed.Event === 's3:TestEvent' ? 'skip' : parsed;
+  if (plan.source === 'schedule') return parsed;
   return {
     Records: [
       {
