@@ -16,6 +16,6 @@ const deps = {
 /** Schedule rate(...): PENDING orders past their deadline become EXPIRED. */
 export const handler = eventHandler<ScheduledEvent>(async (event) => {
   logger.setCorrelationId(event.id);
-  const expired = await expireStaleOrders(deps, pendingOrderTtlSeconds);
-  logger.info('stale orders expired', { expired });
+  const swept = await expireStaleOrders(deps, pendingOrderTtlSeconds);
+  logger.info('stale orders expired', swept);
 });

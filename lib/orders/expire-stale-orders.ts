@@ -2,26 +2,43 @@ import type { Order } from './order';
 import type { OrderStore } from './order-store';
 
 export type ExpireDeps = {
-  orders: Pick<OrderStore, 'get' | 'transition' | 'pendingBefore'>;
+  orders: Pick<OrderStore, 'get' | 'transition' | 'pendingBefore' | 'expiredUnannounced' | 'markExpiryAnnounced'>;
   events: { announce(order: Order): Promise<void> };
   clock: () => Date;
 };
 
-/** Most orders one sweep expires; the next scheduled sweep takes the rest. */
+export type Swept = { expired: number; reannounced: number };
+
+/** Most orders one sweep handles of each kind; the next scheduled sweep takes the rest. */
 const SWEEP_LIMIT = 500;
 
-/** Moves every order still PENDING past its deadline to EXPIRED; returns how many it expired. */
-export async function expireStaleOrders(deps: ExpireDeps, ttlSeconds: number): Promise<number> {
+/**
+ * Moves every order still PENDING past its deadline to EXPIRED and announces it. An expired order
+ * stays marked until its OrderExpired is published, so a sweep first announces the ones an
+ * earlier sweep expired but failed to announce.
+ */
+export async function expireStaleOrders(deps: ExpireDeps, ttlSeconds: number): Promise<Swept> {
   const now = deps.clock();
+  const swept: Swept = { expired: 0, reannounced: 0 };
+  for (const orderId of await deps.orders.expiredUnannounced(SWEEP_LIMIT)) {
+    const order = await deps.orders.get(orderId);
+    if (order?.status !== 'EXPIRED') continue;
+    await announceExpiry(deps, order);
+    swept.reannounced += 1;
+  }
   const cutoff = new Date(now.getTime() - ttlSeconds * 1000);
-  let expired = 0;
   for (const orderId of await deps.orders.pendingBefore(cutoff, SWEEP_LIMIT)) {
     const order = await deps.orders.get(orderId);
     if (order?.status !== 'PENDING') continue;
     const moved = await deps.orders.transition(order, 'EXPIRED', now);
     if (!moved.changed) continue; // paid or failed meanwhile: the payment won the race
-    await deps.events.announce(moved.order);
-    expired += 1;
+    await announceExpiry(deps, moved.order);
+    swept.expired += 1;
   }
-  return expired;
+  return swept;
+}
+
+async function announceExpiry(deps: ExpireDeps, order: Order): Promise<void> {
+  await deps.events.announce(order);
+  await deps.orders.markExpiryAnnounced(order.orderId);
 }

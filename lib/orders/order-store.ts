@@ -7,8 +7,12 @@ import { transition, type Order, type OrderStatus } from './order';
 const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
 const idempotencyKey = (customerId: string, key: string) => ({ pk: `IDEMPOTENCY#${customerId}#${key}`, sk: 'IDEMPOTENCY' });
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-/** The sparse index the expiry sweep reads: only PENDING orders carry its keys. */
-const PENDING_INDEX = { name: 'gsi1', pk: 'PENDING' };
+/**
+ * The sparse index the expiry sweep reads. A PENDING order is filed under PENDING; an order the
+ * sweep expired stays filed, under EXPIRED_UNANNOUNCED, until OrderExpired is published, so a
+ * failed publish is retried by the next sweep instead of lost. Every other order is not in it.
+ */
+const SWEEP_INDEX = { name: 'gsi1', pending: 'PENDING', expiredUnannounced: 'EXPIRED_UNANNOUNCED' };
 
 export type IdempotencyClaim = { key: string; requestHash: string };
 export type Created = { order: Order; created: boolean };
@@ -61,7 +65,7 @@ export function orderStore(tableName: string) {
         await dynamo.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...orderKey(order.orderId), gsi1pk: PENDING_INDEX.pk, gsi1sk: order.createdAt, ...order },
+            Item: { ...orderKey(order.orderId), gsi1pk: SWEEP_INDEX.pending, gsi1sk: order.createdAt, ...order },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -75,12 +79,13 @@ export function orderStore(tableName: string) {
     /** Moves the order on if it is still where we saw it; otherwise returns it as it now stands. */
     async transition(order: Order, to: OrderStatus, at: Date): Promise<Transitioned> {
       const next = transition(order, to, at);
+      const filing = to === 'EXPIRED' ? ', gsi1pk = :unannounced' : ' REMOVE gsi1pk, gsi1sk';
       try {
         await dynamo.send(
           new UpdateCommand({
             TableName: tableName,
             Key: orderKey(order.orderId),
-            UpdateExpression: 'SET #status = :to, history = :history, version = :version REMOVE gsi1pk, gsi1sk',
+            UpdateExpression: `SET #status = :to, history = :history, version = :version${filing}`,
             ConditionExpression: '#status = :from AND version = :seen',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
@@ -89,6 +94,7 @@ export function orderStore(tableName: string) {
               ':history': next.history,
               ':version': next.version,
               ':seen': order.version,
+              ...(to === 'EXPIRED' ? { ':unannounced': SWEEP_INDEX.expiredUnannounced } : {}),
             },
           }),
         );
@@ -100,26 +106,50 @@ export function orderStore(tableName: string) {
     },
 
     /** Ids of PENDING orders created before the cutoff, oldest first. */
-    async pendingBefore(cutoff: Date, limit: number): Promise<string[]> {
-      const ids: string[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo.send(
-          new QueryCommand({
+    pendingBefore: (cutoff: Date, limit: number): Promise<string[]> =>
+      sweepIndexIds(tableName, SWEEP_INDEX.pending, cutoff.toISOString(), limit),
+
+    /** Ids of EXPIRED orders whose OrderExpired has not been published yet, oldest first. */
+    expiredUnannounced: (limit: number): Promise<string[]> => sweepIndexIds(tableName, SWEEP_INDEX.expiredUnannounced, undefined, limit),
+
+    /** Takes an EXPIRED order out of the sweep index once OrderExpired is published; repeating it is a no-op. */
+    async markExpiryAnnounced(orderId: string): Promise<void> {
+      try {
+        await dynamo.send(
+          new UpdateCommand({
             TableName: tableName,
-            IndexName: PENDING_INDEX.name,
-            KeyConditionExpression: 'gsi1pk = :pending AND gsi1sk < :cutoff',
-            ExpressionAttributeValues: { ':pending': PENDING_INDEX.pk, ':cutoff': cutoff.toISOString() },
-            ExclusiveStartKey: startKey,
-            Limit: limit - ids.length,
+            Key: orderKey(orderId),
+            UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+            ConditionExpression: 'gsi1pk = :unannounced',
+            ExpressionAttributeValues: { ':unannounced': SWEEP_INDEX.expiredUnannounced },
           }),
         );
-        for (const item of page.Items ?? []) ids.push((item.pk as string).slice('ORDER#'.length));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey && ids.length < limit);
-      return ids;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     },
   };
+}
+
+/** Order ids filed under one key of the sweep index (created before `before`, when given), oldest first. */
+async function sweepIndexIds(tableName: string, key: string, before: string | undefined, limit: number): Promise<string[]> {
+  const ids: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: SWEEP_INDEX.name,
+        KeyConditionExpression: before === undefined ? 'gsi1pk = :key' : 'gsi1pk = :key AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':key': key, ...(before === undefined ? {} : { ':before': before }) },
+        ExclusiveStartKey: startKey,
+        Limit: limit - ids.length,
+      }),
+    );
+    for (const item of page.Items ?? []) ids.push((item.pk as string).slice('ORDER#'.length));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && ids.length < limit);
+  return ids;
 }
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);

@@ -59,4 +59,13 @@ describe('expireStaleOrders (schedule)', () => {
 
     await expect(invoke()).rejects.toThrow('SNS unavailable');
   });
+
+  it('publishes OrderExpired on the next run for the order whose announcement failed', async () => {
+    // old-order-2 was expired by the failed run above, which could not publish.
+    await invoke();
+
+    expect(publishing.published()).toEqual([
+      expect.objectContaining({ message: expect.objectContaining({ eventType: 'OrderExpired', orderId: 'old-order-2', version: 2 }) }),
+    ]);
+  });
 });

@@ -29,10 +29,10 @@ describe('expireStaleOrders', () => {
     const events = recordingEvents();
 
     // Act
-    const expired = await expireStaleOrders({ orders, events, clock: () => NOW }, TTL_SECONDS);
+    const swept = await expireStaleOrders({ orders, events, clock: () => NOW }, TTL_SECONDS);
 
     // Assert
-    expect(expired).toBe(2);
+    expect(swept).toEqual({ expired: 2, reannounced: 0 });
     await expect(orders.get('stale-1')).resolves.toMatchObject({ status: 'EXPIRED', version: 2 });
     await expect(orders.get('stale-2')).resolves.toMatchObject({ status: 'EXPIRED' });
     await expect(orders.get('fresh-1')).resolves.toMatchObject({ status: 'PENDING' });
@@ -47,7 +47,7 @@ describe('expireStaleOrders', () => {
   it('expires nothing on the next sweep', async () => {
     const events = recordingEvents();
 
-    await expect(expireStaleOrders({ orders, events, clock: () => NOW }, TTL_SECONDS)).resolves.toBe(0);
+    await expect(expireStaleOrders({ orders, events, clock: () => NOW }, TTL_SECONDS)).resolves.toEqual({ expired: 0, reannounced: 0 });
     expect(events.announced).toEqual([]);
   });
 
@@ -63,10 +63,30 @@ describe('expireStaleOrders', () => {
       },
     };
 
-    const expired = await expireStaleOrders({ orders: racingOrders, events, clock: () => NOW }, TTL_SECONDS);
+    const swept = await expireStaleOrders({ orders: racingOrders, events, clock: () => NOW }, TTL_SECONDS);
 
-    expect(expired).toBe(0);
+    expect(swept).toEqual({ expired: 0, reannounced: 0 });
     await expect(orders.get('raced-1')).resolves.toMatchObject({ status: 'PAID' });
     expect(events.announced).toEqual([]);
+  });
+
+  it('announces on the next sweep an order it expired but could not announce, and then never again', async () => {
+    await orders.create(pendingOrder({ orderId: 'unannounced-1', createdAt: minutesBefore(30) }));
+    const unavailable = {
+      announce: async () => {
+        throw new Error('SNS unavailable');
+      },
+    };
+    await expect(expireStaleOrders({ orders, events: unavailable, clock: () => NOW }, TTL_SECONDS)).rejects.toThrow('SNS unavailable');
+    await expect(orders.get('unannounced-1')).resolves.toMatchObject({ status: 'EXPIRED' });
+    const retried = recordingEvents();
+
+    const swept = await expireStaleOrders({ orders, events: retried, clock: () => NOW }, TTL_SECONDS);
+
+    expect(swept).toEqual({ expired: 0, reannounced: 1 });
+    expect(retried.announced.map((order) => [order.orderId, order.status, order.version])).toEqual([['unannounced-1', 'EXPIRED', 2]]);
+    const next = recordingEvents();
+    await expect(expireStaleOrders({ orders, events: next, clock: () => NOW }, TTL_SECONDS)).resolves.toEqual({ expired: 0, reannounced: 0 });
+    expect(next.announced).toEqual([]);
   });
 });

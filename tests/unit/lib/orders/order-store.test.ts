@@ -116,6 +116,31 @@ describe('orderStore.transition', () => {
     expect(item).not.toHaveProperty('gsi1sk');
   });
 
+  it('keeps an EXPIRED order in the index, under the announcement-pending key, until its expiry is announced', async () => {
+    const order = (await orders.create(pendingOrder({ orderId: 'store-expire-1', createdAt: '2026-04-01T08:00:00.000Z' }))).order;
+
+    await orders.transition(order, 'EXPIRED', new Date('2026-04-01T08:20:00.000Z'));
+
+    expect(await rawOrderItem('store-expire-1')).toMatchObject({ gsi1pk: 'EXPIRED_UNANNOUNCED', gsi1sk: '2026-04-01T08:00:00.000Z' });
+    expect(await orders.expiredUnannounced(100)).toContain('store-expire-1');
+    await expect(orders.get('store-expire-1')).resolves.not.toHaveProperty('gsi1pk');
+
+    await orders.markExpiryAnnounced('store-expire-1');
+    await orders.markExpiryAnnounced('store-expire-1');
+
+    const item = await rawOrderItem('store-expire-1');
+    expect(item).toMatchObject({ status: 'EXPIRED', version: 2 });
+    expect(item).not.toHaveProperty('gsi1pk');
+    expect(item).not.toHaveProperty('gsi1sk');
+    expect(await orders.expiredUnannounced(100)).not.toContain('store-expire-1');
+  });
+
+  it('marks nothing, and creates nothing, for an order that is not awaiting its announcement', async () => {
+    await orders.markExpiryAnnounced('store-expire-missing');
+
+    expect(await rawOrderItem('store-expire-missing')).toBeUndefined();
+  });
+
   it('changes nothing when the order moved since it was read (stale version)', async () => {
     const seen = (await orders.create(pendingOrder({ orderId: 'store-move-3' }))).order;
     const paid = (await orders.transition(seen, 'PAID', new Date('2026-11-22T10:00:01.000Z'))).order;
