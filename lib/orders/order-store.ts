@@ -19,7 +19,7 @@ export type Created = { order: Order; created: boolean };
 export type Transitioned = { order: Order; changed: boolean };
 
 function fromItem(item: Record<string, unknown>): Order {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...order } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, reservingBy: _by, reservingUntil: _until, ...order } = item;
   return order as Order;
 }
 
@@ -102,6 +102,29 @@ export function orderStore(tableName: string) {
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         return { order: (await get(order.orderId))!, changed: false };
+      }
+    },
+
+    /**
+     * Claims a PAID order for one delivery of OrderPaid until `until`, so that two deliveries never
+     * reserve its stock at once; false while another delivery's claim runs, or once the order moved on.
+     */
+    async claimReservation(orderId: string, deliveryId: string, now: Date, until: Date): Promise<boolean> {
+      try {
+        await dynamo.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: orderKey(orderId),
+            UpdateExpression: 'SET reservingBy = :delivery, reservingUntil = :until',
+            ConditionExpression: '#status = :paid AND (attribute_not_exists(reservingBy) OR reservingUntil < :now)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':delivery': deliveryId, ':until': until.toISOString(), ':now': now.toISOString(), ':paid': 'PAID' },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return false;
       }
     },
 

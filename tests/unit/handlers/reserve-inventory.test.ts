@@ -128,4 +128,16 @@ describe('reserveInventory (SNS OrderPaid)', () => {
     expect(await stockOf('SKU-4')).toBe(before - 1);
     expect(publishing.publishedTypes()).toEqual(['OrderConfirmed', 'OrderConfirmed']);
   });
+
+  it('throws for a delivery that arrives while another one is reserving the order, so Lambda delivers it again later', async () => {
+    await paid(order('busy-order', [{ sku: 'SKU-2', quantity: 1, unitPriceCents: 3450 }]));
+    await orders.claimReservation('busy-order', 'another-delivery', new Date(), new Date(Date.now() + 30_000));
+    const before = await stockOf('SKU-2');
+
+    await expect(invoke(orderPaidFor('busy-order'))).rejects.toThrow('Order busy-order is being reserved by another delivery');
+
+    expect(await stockOf('SKU-2')).toBe(before);
+    await expect(orders.get('busy-order')).resolves.toMatchObject({ status: 'PAID' });
+    expect(publishing.published()).toEqual([]);
+  });
 });
