@@ -5,7 +5,7 @@ import type { PaymentLedger } from '../payments/ledger';
 import type { StockStore } from './stock-store';
 
 export type ReserveInventoryDeps = {
-  orders: Pick<OrderStore, 'get' | 'transition' | 'claimReservation'>;
+  orders: Pick<OrderStore, 'get' | 'transition' | 'claimReservation' | 'releaseReservation'>;
   stock: StockStore;
   ledger: Pick<PaymentLedger, 'refund'>;
   events: { announce(order: Order): Promise<void> };
@@ -44,15 +44,23 @@ export async function reserveInventory(deps: ReserveInventoryDeps, orderId: stri
   if (order.status !== 'PAID') return settle(deps, order);
 
   const now = deps.clock();
-  if (!(await deps.orders.claimReservation(orderId, deps.newId(), now, new Date(now.getTime() + CLAIM_SECONDS * 1000)))) {
+  const deliveryId = deps.newId();
+  if (!(await deps.orders.claimReservation(orderId, deliveryId, now, new Date(now.getTime() + CLAIM_SECONDS * 1000)))) {
     const current = (await deps.orders.get(orderId))!;
     if (current.status !== 'PAID') return settle(deps, current);
     throw new TransientError(`Order ${orderId} is being reserved by another delivery`);
   }
 
-  const reserved = await reserveItems(deps.stock, orderId, order.items);
-  const moved = await deps.orders.transition(order, reserved ? 'CONFIRMED' : 'CANCELLED', deps.clock());
-  return settle(deps, moved.order);
+  let decided: Order;
+  try {
+    const reserved = await reserveItems(deps.stock, orderId, order.items);
+    decided = (await deps.orders.transition(order, reserved ? 'CONFIRMED' : 'CANCELLED', deps.clock())).order;
+  } catch (error) {
+    // Let the retry in at once; should this fail too, the claim lapses on its own.
+    await deps.orders.releaseReservation(orderId, deliveryId).catch(() => undefined);
+    throw error;
+  }
+  return settle(deps, decided);
 }
 
 /** Makes the outcome good and announces it: a CANCELLED order is refunded (refunding is idempotent). */

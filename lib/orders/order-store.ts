@@ -128,6 +128,23 @@ export function orderStore(tableName: string) {
       }
     },
 
+    /** Ends a delivery's claim before it lapses; a no-op when the claim is not (or no longer) its own. */
+    async releaseReservation(orderId: string, deliveryId: string): Promise<void> {
+      try {
+        await dynamo.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: orderKey(orderId),
+            UpdateExpression: 'REMOVE reservingBy, reservingUntil',
+            ConditionExpression: 'reservingBy = :delivery',
+            ExpressionAttributeValues: { ':delivery': deliveryId },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
     /** Ids of PENDING orders created before the cutoff, oldest first. */
     pendingBefore: (cutoff: Date, limit: number): Promise<string[]> =>
       sweepIndexIds(tableName, SWEEP_INDEX.pending, cutoff.toISOString(), limit),

@@ -285,6 +285,25 @@ describe('reserveInventory with two deliveries of one OrderPaid at once', () => 
     expect(await stockOf('lapsed-A')).toBe(4);
   });
 
+  it('lets go of its claim when it fails, so that the retry need not wait for the claim to lapse', async () => {
+    await addProduct('failing-A', 5);
+    await paidOrder('failing', [item('failing-A')]);
+    const failing = makeDeps({
+      stock: {
+        ...stock,
+        take: async () => {
+          throw new Error('DynamoDB throttled');
+        },
+      },
+    });
+
+    await expect(reserve.reserveInventory(failing, 'failing')).rejects.toThrow('DynamoDB throttled');
+    const order = await reserve.reserveInventory(makeDeps(), 'failing');
+
+    expect(order.status).toBe('CONFIRMED');
+    expect(await stockOf('failing-A')).toBe(4);
+  });
+
   it('refunds a CANCELLED order on redelivery when the delivery that cancelled it stopped before refunding', async () => {
     const placed = await paidOrder('cancelled-unrefunded', [item('SKU-OOS')]);
     await orders.transition(placed, 'CANCELLED', new Date('2026-11-22T10:00:02.000Z'));

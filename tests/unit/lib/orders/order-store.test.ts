@@ -201,6 +201,21 @@ describe('orderStore.claimReservation', () => {
     await expect(orders.get('store-claim-1')).resolves.toEqual(paid);
   });
 
+  it("ends a delivery's own claim early, and no other delivery's", async () => {
+    const placed = (await orders.create(pendingOrder({ orderId: 'store-claim-3' }))).order;
+    await orders.transition(placed, 'PAID', at(1));
+    await orders.claimReservation('store-claim-3', 'delivery-1', at(2), at(32));
+
+    await orders.releaseReservation('store-claim-3', 'delivery-2');
+    const stillHeld = await orders.claimReservation('store-claim-3', 'delivery-2', at(3), at(33));
+    await orders.releaseReservation('store-claim-3', 'delivery-1');
+    const released = await orders.claimReservation('store-claim-3', 'delivery-2', at(4), at(34));
+
+    expect([stillHeld, released]).toEqual([false, true]);
+    await orders.releaseReservation('store-claim-missing', 'delivery-1');
+    expect(await rawOrderItem('store-claim-missing')).toBeUndefined();
+  });
+
   it('refuses to claim an order that is not PAID, or does not exist, creating nothing', async () => {
     await orders.create(pendingOrder({ orderId: 'store-claim-2' }));
 
