@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Read and validated once at init: a missing variable fails the cold start, not the hundredth request.
 const schema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const orderMessageSchema = z.object({
   eventType: z.string().min(1),
