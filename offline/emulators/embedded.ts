@@ -85,7 +85,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       );
     };
     const onError = (error: unknown) => options.log(`delivery failed: ${(error as Error).message}`);
-    const sns = createSnsService({ region: options.region, accountId: options.accountId, deliver: sendToQueue, onDeliveryError: onError });
+    const sns = createSnsService({ region: options.region, accountId: options.accountId, endpoint: `http://127.0.0.1:${options.edgePort}`, deliver: sendToQueue, onDeliveryError: onError });
     const notifications = createS3Notifications({ region: options.region, send: sendToQueue, onError });
     s3.on('event', (event: { Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string } } }[] }) => {
       for (const record of event.Records) {

@@ -73,15 +73,19 @@ export function s3Record(region: string, event: ObjectEvent) {
   };
 }
 
+const unescapeXml = (text: string) =>
+  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 export function parseNotificationXml(xml: string): QueueNotification[] {
   const blocks = xml.match(/<QueueConfiguration>[\s\S]*?<\/QueueConfiguration>/g) ?? [];
   return blocks.map((block) => {
     const rules = Object.fromEntries(
-      [...block.matchAll(/<FilterRule>\s*<Name>([^<]*)<\/Name>\s*<Value>([^<]*)<\/Value>\s*<\/FilterRule>/g)].map((m) => [m[1].toLowerCase(), m[2]]),
+      [...block.matchAll(/<FilterRule>\s*<Name>([^<]*)<\/Name>\s*<Value>([^<]*)<\/Value>\s*<\/FilterRule>/g)].map((m) => [unescapeXml(m[1]).toLowerCase(), unescapeXml(m[2])]),
     );
     return {
-      queueArn: /<Queue>([^<]*)<\/Queue>/.exec(block)?.[1] ?? '',
-      events: [...block.matchAll(/<Event>([^<]*)<\/Event>/g)].map((m) => m[1]),
+      queueArn: unescapeXml(/<Queue>([^<]*)<\/Queue>/.exec(block)?.[1] ?? ''),
+      events: [...block.matchAll(/<Event>([^<]*)<\/Event>/g)].map((m) => unescapeXml(m[1])),
       prefix: rules.prefix,
       suffix: rules.suffix,
     };
@@ -93,9 +97,9 @@ function toNotificationXml(targets: QueueNotification[]): string {
     .map((t) => {
       const rules = [t.prefix !== undefined ? ['prefix', t.prefix] : undefined, t.suffix !== undefined ? ['suffix', t.suffix] : undefined]
         .filter((r): r is string[] => r !== undefined)
-        .map(([name, value]) => `<FilterRule><Name>${name}</Name><Value>${value}</Value></FilterRule>`)
+        .map(([name, value]) => `<FilterRule><Name>${name}</Name><Value>${escapeXml(value)}</Value></FilterRule>`)
         .join('');
-      return `<QueueConfiguration><Queue>${t.queueArn}</Queue>${t.events.map((e) => `<Event>${e}</Event>`).join('')}${rules ? `<Filter><S3Key>${rules}</S3Key></Filter>` : ''}</QueueConfiguration>`;
+      return `<QueueConfiguration><Queue>${escapeXml(t.queueArn)}</Queue>${t.events.map((e) => `<Event>${escapeXml(e)}</Event>`).join('')}${rules ? `<Filter><S3Key>${rules}</S3Key></Filter>` : ''}</QueueConfiguration>`;
     })
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?><NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${body}</NotificationConfiguration>`;

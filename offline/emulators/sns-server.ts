@@ -28,7 +28,7 @@ class SnsError extends Error {
  * delivery and filter policies, Publish. SNS → Lambda runs through an SQS subscription that the
  * local cloud consumes with Lambda's async semantics, the same way in both local modes.
  */
-export function createSnsService(options: { region: string; accountId: string; deliver: SqsDelivery; onDeliveryError: (error: unknown) => void }) {
+export function createSnsService(options: { region: string; accountId: string; endpoint: string; deliver: SqsDelivery; onDeliveryError: (error: unknown) => void }) {
   const topics = new Map<string, Topic>();
   const subscriptions = new Map<string, Subscription>();
   const topicArn = (name: string) => `arn:aws:sns:${options.region}:${options.accountId}:${name}`;
@@ -97,7 +97,7 @@ export function createSnsService(options: { region: string; accountId: string; d
         const policy = sub.attributes.FilterPolicy ? JSON.parse(sub.attributes.FilterPolicy) : undefined;
         if (!matchesFilterPolicy(policy, attributes)) continue;
         const raw = sub.attributes.RawMessageDelivery === 'true';
-        const body = raw ? p.Message : JSON.stringify(envelope(topic.arn, sub.arn, messageId, p, attributes, timestamp));
+        const body = raw ? p.Message : JSON.stringify(envelope(options.endpoint, topic.arn, sub.arn, messageId, p, attributes, timestamp));
         // Delivery is asynchronous, as in SNS: Publish answers before subscribers have the message.
         options.deliver(sub.endpoint, body, raw ? attributes : {}).catch(options.onDeliveryError);
       }
@@ -124,7 +124,7 @@ export function createSnsService(options: { region: string; accountId: string; d
 }
 
 /** The JSON envelope SNS wraps a message in for non-raw subscribers. */
-function envelope(topicArn: string, subscriptionArn: string, messageId: string, p: Record<string, string>, attributes: SnsAttributes, timestamp: string) {
+function envelope(endpoint: string, topicArn: string, subscriptionArn: string, messageId: string, p: Record<string, string>, attributes: SnsAttributes, timestamp: string) {
   return {
     Type: 'Notification',
     MessageId: messageId,
@@ -134,8 +134,8 @@ function envelope(topicArn: string, subscriptionArn: string, messageId: string, 
     Timestamp: timestamp,
     SignatureVersion: '1',
     Signature: 'LOCAL',
-    SigningCertURL: 'http://127.0.0.1:4566/local-sns.pem',
-    UnsubscribeURL: `http://127.0.0.1:4566/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`,
+    SigningCertURL: `${endpoint}/local-sns.pem`,
+    UnsubscribeURL: `${endpoint}/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`,
     MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([name, a]) => [name, { Type: a.DataType, Value: a.StringValue }])),
   };
 }

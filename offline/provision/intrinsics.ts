@@ -57,8 +57,11 @@ export function createResolver(resources: CfnResources, names: Names) {
       return getAtt(String(id), String(attribute));
     }
     if ('Fn::Sub' in object) {
-      const template = String(Array.isArray(object['Fn::Sub']) ? object['Fn::Sub'][0] : object['Fn::Sub']);
+      const sub = object['Fn::Sub'];
+      const [template, variables] = Array.isArray(sub) ? [String(sub[0]), (resolve(sub[1] ?? {}) ?? {}) as Record<string, unknown>] : [String(sub), {}];
       return template.replace(/\$\{([^}]+)\}/g, (_, expr: string) => {
+        if (expr.startsWith('!')) return `\${${expr.slice(1)}}`; // ${!Literal} stays literal
+        if (expr in variables) return String(variables[expr]);
         const [id, attribute] = expr.split('.');
         return attribute ? getAtt(id, attribute) : ref(id);
       });

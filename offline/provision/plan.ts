@@ -213,8 +213,20 @@ function queueAttributes(p: Record<string, unknown>): Record<string, string> {
   return attributes;
 }
 
-/** Dead-letter queues must exist before the queues that redrive into them. */
+/** Dead-letter queues must exist before the queues that redrive into them, along whole chains. */
 function dependenciesFirst(queues: QueuePlan[]): QueuePlan[] {
-  const redrivesTo = (q: QueuePlan) => (q.attributes.RedrivePolicy ? nameFromArn(JSON.parse(q.attributes.RedrivePolicy).deadLetterTargetArn) : undefined);
-  return [...queues].sort((a, b) => Number(Boolean(redrivesTo(a))) - Number(Boolean(redrivesTo(b))));
+  const byName = new Map(queues.map((q) => [q.name, q]));
+  const ordered: QueuePlan[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (queue: QueuePlan) => {
+    if (state.get(queue.name) === 'done') return;
+    if (state.get(queue.name) === 'visiting') throw new Error(`Queues redrive into each other in a cycle through ${queue.name}`);
+    state.set(queue.name, 'visiting');
+    const target = queue.attributes.RedrivePolicy ? byName.get(nameFromArn(JSON.parse(queue.attributes.RedrivePolicy).deadLetterTargetArn)) : undefined;
+    if (target) visit(target);
+    state.set(queue.name, 'done');
+    ordered.push(queue);
+  };
+  queues.forEach(visit);
+  return ordered;
 }

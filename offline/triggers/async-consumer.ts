@@ -1,8 +1,11 @@
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import type { LocalClients } from '../provision/clients';
 import type { AsyncConsumerPlan } from '../provision/plan';
 import { failureRecord, functionArn } from './failure-record';
 import { invoke } from './invoke';
+
+const ATTEMPTS = 'LambdaAsyncAttempts';
+const ENQUEUED_AT = 'LambdaAsyncEnqueuedAt';
 
 export type AsyncOptions = {
   clients: LocalClients;
@@ -25,7 +28,11 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
   const arn = functionArn(options.region, options.accountId, plan.functionName);
   const urls = new Map<string, Promise<string>>();
   const queueUrl = (name: string) => {
-    if (!urls.has(name)) urls.set(name, sqs.send(new GetQueueUrlCommand({ QueueName: name })).then((r) => r.QueueUrl!));
+    if (!urls.has(name)) {
+      const lookup = sqs.send(new GetQueueUrlCommand({ QueueName: name })).then((r) => r.QueueUrl!);
+      lookup.catch(() => urls.delete(name)); // a failed lookup is tried again, not cached
+      urls.set(name, lookup);
+    }
     return urls.get(name)!;
   };
 
@@ -39,15 +46,18 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
   };
 
   const handle = async (message: Message, url: string) => {
-    const attempt = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
-    const sentAt = Number(message.Attributes?.SentTimestamp ?? Date.now());
+    // The attempt count and first enqueue time travel with the event (see retryLater), so they
+    // survive a restart and do not depend on how an SQS implementation counts receives.
+    const previousAttempts = Number(message.MessageAttributes?.[ATTEMPTS]?.StringValue ?? 0);
+    const enqueuedAt = Number(message.MessageAttributes?.[ENQUEUED_AT]?.StringValue ?? message.Attributes?.SentTimestamp ?? Date.now());
     const done = () => sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
     const event = lambdaEvent(plan, message.Body ?? '');
     if (event === 'skip') return done();
-    if (Date.now() - sentAt > plan.maximumEventAgeSeconds * 1000) {
-      await toDestination(failureRecord({ functionArn: arn, condition: 'EventAgeExceeded', approximateInvokeCount: attempt - 1, requestPayload: event }));
+    if (Date.now() - enqueuedAt > plan.maximumEventAgeSeconds * 1000) {
+      await toDestination(failureRecord({ functionArn: arn, condition: 'EventAgeExceeded', approximateInvokeCount: previousAttempts, requestPayload: event }));
       return done();
     }
+    const attempt = previousAttempts + 1;
     const result = await invoke(options.clients.lambda, plan.functionName, event);
     if (result.ok) return done();
     if (attempt > plan.maximumRetryAttempts) {
@@ -56,16 +66,39 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
     }
     const delay = options.retryDelaysSeconds[Math.min(attempt - 1, options.retryDelaysSeconds.length - 1)] ?? 1;
     options.log(`${plan.functionKey}: attempt ${attempt} failed (${result.error.errorMessage}); retrying in ${delay}s`);
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: delay }));
+    await retryLater(url, message, attempt, enqueuedAt, delay);
+    await done();
   };
 
+  /** Queues the event again, delayed, carrying its attempt count and age. */
+  const retryLater = (url: string, message: Message, attempts: number, enqueuedAt: number, delaySeconds: number) =>
+    sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: message.Body,
+        DelaySeconds: delaySeconds,
+        MessageAttributes: {
+          [ATTEMPTS]: { DataType: 'Number', StringValue: String(attempts) },
+          [ENQUEUED_AT]: { DataType: 'Number', StringValue: String(enqueuedAt) },
+        },
+      }),
+    );
+
   const worker = async () => {
-    const url = await queueUrl(plan.queue);
     while (!abort.signal.aborted) {
       try {
+        const url = await queueUrl(plan.queue);
         // One message per receive: a long poll then returns as soon as an event arrives.
         const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, WaitTimeSeconds: 20, MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: url,
+            MaxNumberOfMessages: 1,
+            WaitTimeSeconds: 20,
+            MessageAttributeNames: [ATTEMPTS, ENQUEUED_AT],
+            // Both spellings: some SQS implementations read only the older AttributeNames.
+            MessageSystemAttributeNames: ['SentTimestamp'],
+            AttributeNames: ['All'],
+          }),
           { abortSignal: abort.signal },
         );
         for (const message of Messages) await handle(message, url);

@@ -9,7 +9,7 @@ export function failureRecord(input: {
   functionArn: string;
   condition: FailureCondition;
   approximateInvokeCount: number;
-  error?: { errorType: string; errorMessage: string; stackTrace?: string[] };
+  error?: { errorType: string; errorMessage: string };
   requestPayload?: unknown;
   batchInfo?: Record<string, unknown>;
 }) {
@@ -24,7 +24,8 @@ export function failureRecord(input: {
     },
     ...(input.requestPayload !== undefined ? { requestPayload: input.requestPayload } : {}),
     responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(input.error ? { functionError: 'Unhandled' } : {}) },
-    ...(input.error ? { responsePayload: input.error } : {}),
+    // Async invocation records carry the function's error; stream batch records only say there was one.
+    ...(input.error && !input.batchInfo ? { responsePayload: input.error } : {}),
     ...(input.batchInfo ? { KinesisBatchInfo: input.batchInfo } : {}),
   };
 }

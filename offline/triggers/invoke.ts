@@ -1,7 +1,9 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 
-export type Invocation = { ok: true; payload: unknown } | { ok: false; error: { errorType: string; errorMessage: string; stackTrace?: string[] } };
+export type FunctionError = { errorType: string; errorMessage: string; trace?: string[]; stackTrace?: string[] };
+
+export type Invocation = { ok: true; payload: unknown } | { ok: false; error: FunctionError };
 
 /** Invokes a function synchronously through serverless-offline's Lambda API and reads its outcome. */
 export async function invoke(lambda: LambdaClient, functionName: string, event: unknown): Promise<Invocation> {
@@ -14,8 +16,9 @@ export async function invoke(lambda: LambdaClient, functionName: string, event: 
   const text = result.Payload ? Buffer.from(result.Payload).toString('utf8') : '';
   const payload = parse(text);
   if (result.FunctionError || (result.StatusCode ?? 200) >= 300) {
-    const error = (payload ?? {}) as { errorType?: string; errorMessage?: string; stackTrace?: string[] };
-    return { ok: false, error: { errorType: error.errorType ?? 'Error', errorMessage: error.errorMessage ?? text, stackTrace: error.stackTrace } };
+    // Kept as the function reported it (errorType, errorMessage, trace), as AWS passes it on.
+    const error = (payload !== null && typeof payload === 'object' ? payload : {}) as Partial<FunctionError>;
+    return { ok: false, error: { ...error, errorType: error.errorType ?? 'Error', errorMessage: error.errorMessage ?? text } };
   }
   return { ok: true, payload };
 }

@@ -36,7 +36,22 @@ export function startStreamConsumer(plan: StreamConsumerPlan, options: StreamOpt
     const streamArn = summary!.StreamARN!;
     const epoch = summary!.StreamCreationTimestamp?.getTime() ?? 0;
     const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: plan.stream }));
-    await Promise.all(Shards.map((shard) => consumeShard(streamArn, shard.ShardId!, `${streamArn}@${epoch}/${shard.ShardId}`)));
+    // Each shard recovers on its own: one failing shard must not restart (and double) the others.
+    await Promise.all(Shards.map((shard) => untilStopped(`shard ${shard.ShardId}`, () => consumeShard(streamArn, shard.ShardId!, `${streamArn}@${epoch}/${shard.ShardId}`))));
+  };
+
+  /** Runs `loop` again from the last checkpoint whenever it fails, until the consumer stops. */
+  const untilStopped = async (what: string, loop: () => Promise<void>) => {
+    while (!abort.signal.aborted) {
+      try {
+        await loop();
+        return;
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        options.log(`${plan.functionKey}: ${what}: ${(error as Error).message}; restarting from the last checkpoint`);
+        await sleep(1000);
+      }
+    }
   };
 
   const consumeShard = async (streamArn: string, shardId: string, checkpointKey: string) => {
@@ -137,17 +152,7 @@ export function startStreamConsumer(plan: StreamConsumerPlan, options: StreamOpt
     return positions.includes(-1) ? 0 : Math.min(...positions);
   };
 
-  const running = (async () => {
-    while (!abort.signal.aborted) {
-      try {
-        await run();
-      } catch (error) {
-        if (abort.signal.aborted) return;
-        options.log(`${plan.functionKey}: stream source error: ${(error as Error).message}; restarting from the last checkpoint`);
-        await sleep(1000);
-      }
-    }
-  })();
+  const running = untilStopped('stream source', run);
 
   return {
     async stop() {

@@ -41,6 +41,19 @@ describe('parseNotificationXml', () => {
   });
 });
 
+describe('parseNotificationXml with XML entities', () => {
+  it('reads escaped prefixes as the SDK sends them, so they match the real keys', () => {
+    const xml =
+      '<NotificationConfiguration><QueueConfiguration><Queue>arn:aws:sqs:us-east-1:000000000000:q</Queue><Event>s3:ObjectCreated:*</Event>' +
+      '<Filter><S3Key><FilterRule><Name>prefix</Name><Value>r&amp;d/</Value></FilterRule></S3Key></Filter></QueueConfiguration></NotificationConfiguration>';
+
+    const [target] = parseNotificationXml(xml);
+
+    expect(target.prefix).toBe('r&d/');
+    expect(matches(target, { bucket: 'b', key: 'r&d/x.csv', eventName: 'ObjectCreated:Put' })).toBe(true);
+  });
+});
+
 describe('matches', () => {
   const imports: QueueNotification = { queueArn: 'arn:aws:sqs:us-east-1:000000000000:q', events: ['s3:ObjectCreated:*'], prefix: 'incoming/', suffix: '.csv' };
   const put = (key: string, eventName = 'ObjectCreated:Put'): ObjectEvent => ({ bucket: 'b', key, eventName });

@@ -83,6 +83,10 @@ describe('createResolver', () => {
     });
   });
 
+  it('resolves the list form of Fn::Sub with its own variables, and keeps ${!Literal} literal', () => {
+    expect(resolve({ 'Fn::Sub': ['${Prefix}-${AWS::Region}-${!Literal}', { Prefix: { Ref: 'OrdersTable' } }] })).toBe('orderflow-local-eu-west-1-${Literal}');
+  });
+
   it('resolves intrinsics nested anywhere in objects and lists, leaving plain values alone', () => {
     const value = {
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['PaymentsQueue', 'Arn'] }, maxReceiveCount: 5 },

@@ -246,6 +246,28 @@ describe('planLocalCloud, on a minimal service', () => {
     expect(() => planLocalCloud(config, NAMES)).toThrow('Only SQS on-failure destinations run locally, found arn:aws:lambda:eu-central-1:000000000000:function:other');
   });
 
+  it('creates a chain of dead-letter queues from its end: each DLQ before the queue that redrives into it', () => {
+    const dlq = (target: string) => ({ deadLetterTargetArn: { 'Fn::GetAtt': [target, 'Arn'] }, maxReceiveCount: 3 });
+    const resources = {
+      Orders: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'orders', RedrivePolicy: dlq('OrdersDlq') } },
+      OrdersDlq: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'orders-dlq', RedrivePolicy: dlq('LastResort') } },
+      LastResort: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'last-resort' } },
+    };
+
+    const plan = planLocalCloud(service({}, resources), NAMES);
+
+    expect(plan.queues.map((q) => q.name)).toEqual(['last-resort', 'orders-dlq', 'orders']);
+  });
+
+  it('refuses queues that redrive into each other', () => {
+    const resources = {
+      A: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'a', RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['B', 'Arn'] }, maxReceiveCount: 1 } } },
+      B: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'b', RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['A', 'Arn'] }, maxReceiveCount: 1 } } },
+    };
+
+    expect(() => planLocalCloud(service({}, resources), NAMES)).toThrow('cycle');
+  });
+
   it('refuses an SNS subscription resource to anything but SQS', () => {
     const resources = {
       Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 't' } },

@@ -164,6 +164,44 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
     expect(await cloud.drain(fn.failuresUrl)).toEqual([]);
   }, 15_000);
 
+  it('gives up after maximumRetryAttempts: 3 invocations in all, then one record in the destination in AWS shape', async () => {
+    const fn = await eventQueueFunction({ maximumRetryAttempts: 2 });
+    lambda.script(fn.plan.functionName, alwaysFail('inventory service down'));
+    start(fn.plan);
+
+    await fn.publish('{"orderId":"o-exhausted"}');
+
+    const [failure] = await cloud.receive(fn.failuresUrl, 1, 10_000);
+    const record = JSON.parse(failure.Body!);
+    expect(record.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 3 });
+    expect(record.requestContext.functionArn).toBe(`arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${fn.plan.functionName}:$LATEST`);
+    expect(record.requestPayload.Records[0].Sns.Message).toBe('{"orderId":"o-exhausted"}');
+    expect(record.responsePayload).toMatchObject({ errorMessage: 'inventory service down' });
+    expect(record.responseContext).toMatchObject({ functionError: 'Unhandled' });
+    await eventually(async () => ((await inQueue(fn.queueUrl)) === 0 ? true : undefined), 'the event to be deleted');
+    expect(lambda.invocations(fn.plan.functionName)).toHaveLength(3);
+    expect(await cloud.drain(fn.failuresUrl)).toEqual([]);
+  }, 20_000);
+
+  it('drops an event older than maximumEventAge into the destination without invoking', async () => {
+    const fn = await eventQueueFunction({ maximumEventAgeSeconds: 60 });
+    lambda.script(fn.plan.functionName, succeed());
+    const anHourAgo = String(Date.now() - 3600_000);
+
+    await cloud.sdk.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: fn.queueUrl,
+        MessageBody: JSON.stringify(ENVELOPE),
+        MessageAttributes: { LambdaAsyncEnqueuedAt: { DataType: 'Number', StringValue: anHourAgo }, LambdaAsyncAttempts: { DataType: 'Number', StringValue: '1' } },
+      }),
+    );
+    start(fn.plan);
+
+    const [failure] = await cloud.receive(fn.failuresUrl, 1, 5000);
+    expect(JSON.parse(failure.Body!).requestContext).toMatchObject({ condition: 'EventAgeExceeded', approximateInvokeCount: 1 });
+    expect(lambda.invocations(fn.plan.functionName)).toHaveLength(0);
+  });
+
   it('with maximumRetryAttempts 0, invokes once and sends the failure to the destination', async () => {
     const fn = await eventQueueFunction({ maximumRetryAttempts: 0 });
     lambda.script(fn.plan.functionName, alwaysFail('payment provider down'));
