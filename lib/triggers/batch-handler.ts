@@ -27,7 +27,8 @@ export function batchHandler<S extends keyof Source>(source: S, handleRecord: (r
   return middy<Source[S][0], SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler((event: Source[S][0], context: Context) =>
-      processPartialResponse(event as never, recordHandler as never, processor, { context }),
+      // SQS records are independent and go in parallel; a stream's records keep their order.
+      processPartialResponse(event as never, recordHandler as never, processor, { context, processInParallel: source === 'sqs' }),
     );
 }
 
