@@ -8,12 +8,13 @@ const { buildSync } = require('esbuild');
 // stays supported for local work, so the warning is only noise in the local cloud's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const outfile = path.join(__dirname, '..', 'node_modules', '.cache', 'orderflow-offline', 'plugin.js');
-// Built to a file of this process's own, then renamed: two Serverless commands at once never load half a file.
-const building = `${outfile}.${process.pid}.tmp`;
+const outdir = path.join(__dirname, '..', 'node_modules', '.cache', 'orderflow-offline');
+// Built to a directory of this process's own, then renamed into place: two Serverless commands at
+// once never load half a file. cloud-process.js is the local cloud's own process (see cloud-client.ts).
+const building = `${outdir}.${process.pid}.tmp`;
 buildSync({
-  entryPoints: [path.join(__dirname, 'plugin.ts')],
-  outfile: building,
+  entryPoints: [path.join(__dirname, 'plugin.ts'), path.join(__dirname, 'cloud-process.ts')],
+  outdir: building,
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -22,7 +23,8 @@ buildSync({
   sourcemap: 'inline',
   logLevel: 'warning',
 });
+fs.mkdirSync(outdir, { recursive: true });
+for (const file of fs.readdirSync(building)) fs.renameSync(path.join(building, file), path.join(outdir, file));
+fs.rmSync(building, { recursive: true, force: true });
 
-fs.renameSync(building, outfile);
-
-module.exports = require(outfile).LocalCloudPlugin;
+module.exports = require(path.join(outdir, 'plugin.js')).LocalCloudPlugin;

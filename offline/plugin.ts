@@ -1,5 +1,6 @@
 import { LOCAL_JWT_SECRET } from '../lib/auth/local-secret';
-import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, startLocalCloud, type LocalCloud, type LocalCloudSettings } from './local-cloud';
+import { forkLocalCloud, type RunningCloud } from './cloud-client';
+import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './local-cloud';
 import type { ServiceConfig } from './provision/plan';
 import { localClients } from './provision/clients';
 import { listFailures, redrive } from './dlq';
@@ -33,7 +34,7 @@ export class LocalCloudPlugin {
       },
     },
   };
-  private cloud?: LocalCloud;
+  private cloud?: RunningCloud;
 
   constructor(
     private readonly serverless: Serverless,
@@ -76,13 +77,18 @@ export class LocalCloudPlugin {
   }
 
   private async start(): Promise<void> {
+    const { service, provider, functions, resources } = this.serverless.service;
+    const config: ServiceConfig = { service, provider: { region: provider.region, environment: provider.environment, s3: provider.s3, timeout: provider.timeout }, functions, resources };
     try {
-      this.cloud = await startLocalCloud(this.serverless.service, this.settings(), this.stage(), this.serverless.serviceDir, (m) => this.utils.log.notice(`[local cloud] ${m}`));
+      this.cloud = await forkLocalCloud(
+        { config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir },
+        (m) => this.utils.log.notice(`[local cloud] ${m}`),
+      );
     } catch (error) {
       this.utils.log.error(`The local cloud could not start: ${(error as Error).message}`);
       throw error;
     }
-    this.pointAtLocalCloud(this.cloud.plan.environment);
+    this.pointAtLocalCloud(this.cloud.environment);
     // The local cloud fires schedules itself, with Lambda's async retries: serverless-offline must not too.
     for (const fn of Object.values(this.serverless.service.functions)) fn.events = fn.events?.filter((event) => !event.schedule);
   }
