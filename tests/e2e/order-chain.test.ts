@@ -18,7 +18,9 @@ describe('the order chain, through the real HTTP API and triggers', () => {
     const order = await placeAndSettle(token, { items: [{ sku: 'SKU-1', quantity: 2 }], paymentToken: 'tok_visa' });
 
     expect(order.status).toBe('CONFIRMED');
-    expect(order.payment).toMatchObject({ status: 'CHARGED', charges: 1, attempts: 1 });
+    // attempts counts gateway calls: at-least-once delivery may add one, never a second charge.
+    expect(order.payment).toMatchObject({ status: 'CHARGED', charges: 1 });
+    expect(order.payment.attempts).toBeGreaterThanOrEqual(1);
     expect(order.history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'PAID', 'CONFIRMED']);
     expect(order.totalCents).toBe(2 * 2499);
     expect(await notification(order.orderId, 'CONFIRMED')).toMatchObject({ customerId: order.customerId, subject: 'Your order is confirmed' });
@@ -28,7 +30,7 @@ describe('the order chain, through the real HTTP API and triggers', () => {
     const order = await placeAndSettle(token, { items: [{ sku: 'SKU-2', quantity: 1 }], paymentToken: 'tok_declined' });
 
     expect(order.status).toBe('PAYMENT_FAILED');
-    expect(order.payment).toMatchObject({ status: 'DECLINED', charges: 0, attempts: 1 });
+    expect(order.payment).toMatchObject({ status: 'DECLINED', charges: 0 });
     await notification(order.orderId, 'PAYMENT_FAILED');
   });
 
@@ -36,7 +38,9 @@ describe('the order chain, through the real HTTP API and triggers', () => {
     const order = await placeAndSettle(token, { items: [{ sku: 'SKU-3', quantity: 1 }], paymentToken: 'tok_flaky_2' }, 40_000);
 
     expect(order.status).toBe('CONFIRMED');
-    expect(order.payment).toMatchObject({ status: 'CHARGED', charges: 1, attempts: 3 });
+    // Declined twice as "try again", so the payments queue delivered it at least three times.
+    expect(order.payment).toMatchObject({ status: 'CHARGED', charges: 1 });
+    expect(order.payment.attempts).toBeGreaterThanOrEqual(3);
   });
 
   it('cancels and refunds a paid order whose product is out of stock', async () => {
