@@ -1,4 +1,4 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import type { Product } from './product';
 
@@ -20,19 +20,8 @@ export function catalogStore(tableName: string) {
   return {
     async list(): Promise<Product[]> {
       const products: Product[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': CATALOG },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        products.push(...(page.Items ?? []).map(toProduct));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const pages = paginateQuery({ client: dynamo }, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': CATALOG } });
+      for await (const page of pages) products.push(...(page.Items ?? []).map(toProduct));
       return products;
     },
 

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { isConditionFailure } from '../aws/conditional';
 import type { ActivityFact } from './sales-report';
@@ -31,21 +31,12 @@ export function activityStore(tableName: string) {
 
     async day(date: string): Promise<ActivityFact[]> {
       const facts: ActivityFact[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': dayKey(date) },
-            ExclusiveStartKey: startKey,
-          }),
-        );
+      const pages = paginateQuery({ client: dynamo }, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': dayKey(date) } });
+      for await (const page of pages) {
         for (const item of page.Items ?? []) {
           facts.push({ orderId: item.orderId, hour: item.hour, status: item.status, totalCents: item.totalCents, version: item.version });
         }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
       return facts;
     },
   };
