@@ -48,7 +48,7 @@ export class PayloadTooLargeError extends ClientError {
 
 export class UnsupportedMediaTypeError extends ClientError {
   constructor() {
-    super(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be sent as application/json.');
+    super(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be sent as application/json in UTF-8.');
   }
 }
 

@@ -2,7 +2,8 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { InvalidJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
 
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
+// application/json or application/<x>+json, with no parameter but an optional UTF-8 charset.
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
 
 /**
  * Size limit, media type and JSON parsing, each with its own error. (@middy/http-json-body-parser

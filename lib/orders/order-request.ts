@@ -33,8 +33,14 @@ export type OrderRequest = z.infer<typeof orderRequestSchema>;
 export function parseOrderRequest(input: unknown): OrderRequest {
   const parsed = orderRequestSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new ValidationError(parsed.error.issues.flatMap(toFieldProblems));
+  const problems = parsed.error.issues.flatMap(toFieldProblems);
+  // A body can hold thousands of bad fields: name the first ones, count the rest.
+  const shown = problems.slice(0, MAX_DETAILS);
+  if (problems.length > MAX_DETAILS) shown.push({ field: '(body)', message: `and ${problems.length - MAX_DETAILS} more problems` });
+  throw new ValidationError(shown);
 }
+
+const MAX_DETAILS = 20;
 
 function toFieldProblems(issue: z.core.$ZodIssue): FieldProblem[] {
   const at = issue.path.map(String);

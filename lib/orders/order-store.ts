@@ -12,7 +12,17 @@ const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
  * sweep expired stays filed, under EXPIRED_UNANNOUNCED, until OrderExpired is published, so a
  * failed publish is retried by the next sweep instead of lost. Every other order is not in it.
  */
-const SWEEP_INDEX = { name: 'gsi1', pending: 'PENDING', expiredUnannounced: 'EXPIRED_UNANNOUNCED' };
+const SWEEP_INDEX = { name: 'gsi1', pending: 'PENDING', paid: 'PAID', expiredUnannounced: 'EXPIRED_UNANNOUNCED' };
+
+/**
+ * Where an order is filed in the sweep index after a transition: PAID orders by when they were paid
+ * (a sweep nudges the ones that stall), EXPIRED ones until announced, the others nowhere.
+ */
+function sweepFiling(to: OrderStatus, at: Date): { expression: string; values: Record<string, string> } {
+  if (to === 'EXPIRED') return { expression: ', gsi1pk = :filing', values: { ':filing': SWEEP_INDEX.expiredUnannounced } };
+  if (to === 'PAID') return { expression: ', gsi1pk = :filing, gsi1sk = :filedAt', values: { ':filing': SWEEP_INDEX.paid, ':filedAt': at.toISOString() } };
+  return { expression: ' REMOVE gsi1pk, gsi1sk', values: {} };
+}
 
 export type IdempotencyClaim = { key: string; requestHash: string };
 export type Created = { order: Order; created: boolean };
@@ -79,13 +89,13 @@ export function orderStore(tableName: string) {
     /** Moves the order on if it is still where we saw it; otherwise returns it as it now stands. */
     async transition(order: Order, to: OrderStatus, at: Date): Promise<Transitioned> {
       const next = transition(order, to, at);
-      const filing = to === 'EXPIRED' ? ', gsi1pk = :unannounced' : ' REMOVE gsi1pk, gsi1sk';
+      const filing = sweepFiling(to, at);
       try {
         await dynamo.send(
           new UpdateCommand({
             TableName: tableName,
             Key: orderKey(order.orderId),
-            UpdateExpression: `SET #status = :to, history = :history, version = :version${filing}`,
+            UpdateExpression: `SET #status = :to, history = :history, version = :version${filing.expression}`,
             ConditionExpression: '#status = :from AND version = :seen',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
@@ -94,7 +104,7 @@ export function orderStore(tableName: string) {
               ':history': next.history,
               ':version': next.version,
               ':seen': order.version,
-              ...(to === 'EXPIRED' ? { ':unannounced': SWEEP_INDEX.expiredUnannounced } : {}),
+              ...filing.values,
             },
           }),
         );
@@ -148,6 +158,9 @@ export function orderStore(tableName: string) {
     /** Ids of PENDING orders created before the cutoff, oldest first. */
     pendingBefore: (cutoff: Date, limit: number): Promise<string[]> =>
       sweepIndexIds(tableName, SWEEP_INDEX.pending, cutoff.toISOString(), limit),
+
+    /** Ids of orders PAID before the cutoff and not confirmed or cancelled since, oldest first. */
+    paidBefore: (cutoff: Date, limit: number): Promise<string[]> => sweepIndexIds(tableName, SWEEP_INDEX.paid, cutoff.toISOString(), limit),
 
     /** Ids of EXPIRED orders whose OrderExpired has not been published yet, oldest first. */
     expiredUnannounced: (limit: number): Promise<string[]> => sweepIndexIds(tableName, SWEEP_INDEX.expiredUnannounced, undefined, limit),

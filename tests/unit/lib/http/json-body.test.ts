@@ -29,7 +29,7 @@ describe('jsonBody', () => {
     expect(event.isBase64Encoded).toBe(false);
   });
 
-  it.each([undefined, 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', 'text/json'])(
+  it.each([undefined, 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', 'text/json', 'application/json; charset=utf-16', 'application/json; v=2'])(
     'refuses the media type %p',
     (type) => {
       expect(() => run({ headers: type ? { 'content-type': type } : {}, body: '{}' })).toThrow(UnsupportedMediaTypeError);

@@ -32,23 +32,43 @@ describe('expireStaleOrders', () => {
     const swept = await expireStaleOrders({ orders, events, clock: () => NOW }, TTL_SECONDS);
 
     // Assert
-    expect(swept).toEqual({ expired: 2, reannounced: 0 });
+    expect(swept).toEqual({ expired: 2, reannounced: 0, nudged: 1 });
     await expect(orders.get('stale-1')).resolves.toMatchObject({ status: 'EXPIRED', version: 2 });
     await expect(orders.get('stale-2')).resolves.toMatchObject({ status: 'EXPIRED' });
     await expect(orders.get('fresh-1')).resolves.toMatchObject({ status: 'PENDING' });
     await expect(orders.get('paid-1')).resolves.toMatchObject({ status: 'PAID' });
     expect(events.announced.map((order) => [order.orderId, order.status])).toEqual([
+      ['paid-1', 'PAID'],
       ['stale-1', 'EXPIRED'],
       ['stale-2', 'EXPIRED'],
     ]);
-    expect(events.announced[0].history.at(-1)).toEqual({ status: 'EXPIRED', at: NOW.toISOString() });
+    expect(events.announced[1].history.at(-1)).toEqual({ status: 'EXPIRED', at: NOW.toISOString() });
   });
 
-  it('expires nothing on the next sweep', async () => {
+  it('expires nothing on the next sweep, and keeps nudging the order stalled at PAID', async () => {
     const events = recordingEvents();
 
-    await expect(expireStaleOrders({ orders, events, clock: () => NOW }, TTL_SECONDS)).resolves.toEqual({ expired: 0, reannounced: 0 });
-    expect(events.announced).toEqual([]);
+    await expect(expireStaleOrders({ orders, events, clock: () => NOW }, TTL_SECONDS)).resolves.toEqual({ expired: 0, reannounced: 0, nudged: 1 });
+    expect(events.announced.map((order) => order.orderId)).toEqual(['paid-1']);
+  });
+
+  it('announces again only orders stalled at PAID, not recently paid or confirmed ones', async () => {
+    const recent = (await orders.create(pendingOrder({ orderId: 'paid-recent', createdAt: minutesBefore(1) }))).order;
+    await orders.transition(recent, 'PAID', new Date(NOW.getTime() - 30_000));
+    const done = (await orders.create(pendingOrder({ orderId: 'paid-done', createdAt: minutesBefore(60) }))).order;
+    const paidDone = (await orders.transition(done, 'PAID', new Date(minutesBefore(59)))).order;
+    await orders.transition(paidDone, 'CONFIRMED', new Date(minutesBefore(58)));
+    const events = recordingEvents();
+
+    const swept = await expireStaleOrders({ orders, events, clock: () => NOW }, TTL_SECONDS);
+
+    expect(events.announced.map((order) => [order.orderId, order.status])).toEqual([['paid-1', 'PAID']]);
+    expect(swept.nudged).toBe(1);
+    // Once reserveInventory finishes it, the order leaves the sweep for good.
+    await orders.transition((await orders.get('paid-1'))!, 'CONFIRMED', NOW);
+    const after = recordingEvents();
+    await expect(expireStaleOrders({ orders, events: after, clock: () => NOW }, TTL_SECONDS)).resolves.toMatchObject({ nudged: 0 });
+    expect(after.announced).toEqual([]);
   });
 
   it('skips an order the payment moved on between the sweep reading it and expiring it', async () => {
@@ -65,7 +85,7 @@ describe('expireStaleOrders', () => {
 
     const swept = await expireStaleOrders({ orders: racingOrders, events, clock: () => NOW }, TTL_SECONDS);
 
-    expect(swept).toEqual({ expired: 0, reannounced: 0 });
+    expect(swept).toEqual({ expired: 0, reannounced: 0, nudged: 0 });
     await expect(orders.get('raced-1')).resolves.toMatchObject({ status: 'PAID' });
     expect(events.announced).toEqual([]);
   });
@@ -83,10 +103,10 @@ describe('expireStaleOrders', () => {
 
     const swept = await expireStaleOrders({ orders, events: retried, clock: () => NOW }, TTL_SECONDS);
 
-    expect(swept).toEqual({ expired: 0, reannounced: 1 });
+    expect(swept).toEqual({ expired: 0, reannounced: 1, nudged: 0 });
     expect(retried.announced.map((order) => [order.orderId, order.status, order.version])).toEqual([['unannounced-1', 'EXPIRED', 2]]);
     const next = recordingEvents();
-    await expect(expireStaleOrders({ orders, events: next, clock: () => NOW }, TTL_SECONDS)).resolves.toEqual({ expired: 0, reannounced: 0 });
+    await expect(expireStaleOrders({ orders, events: next, clock: () => NOW }, TTL_SECONDS)).resolves.toEqual({ expired: 0, reannounced: 0, nudged: 0 });
     expect(next.announced).toEqual([]);
   });
 });

@@ -146,4 +146,13 @@ describe('parseOrderRequest', () => {
 
     expect(problems.map((problem) => problem.field)).toEqual(['items.0.quantity', 'items.1.sku', 'items.1.quantity', 'paymentToken']);
   });
+
+  it('names the first 20 problems of a body full of them and counts the rest', () => {
+    const junk = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`junk${i}`, i]));
+
+    const problems = problemsOf({ items: [{ sku: 'SKU-1', quantity: 1 }], paymentToken: 'tok_visa', ...junk });
+
+    expect(problems).toHaveLength(21);
+    expect(problems[20]).toEqual({ field: '(body)', message: 'and 480 more problems' });
+  });
 });
