@@ -27,6 +27,7 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
+      setupFiles: ['<rootDir>/tests/setup-env.js'],
       // One local cloud for the whole run, started like `npm start` does, on ports of its own.
       globalSetup: '<rootDir>/tests/e2e/support/start-local-cloud.ts',
       globalTeardown: '<rootDir>/tests/e2e/support/stop-local-cloud.ts',
