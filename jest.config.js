@@ -1,7 +1,10 @@
-/** Shared by every project: swc for TypeScript, and for Middy 6 and jose 6, which ship ES modules only. */
+/**
+ * Shared by every project: ts-jest transpiles TypeScript (type checking is `npm run typecheck`'s job),
+ * and turns Middy 6 and jose 6, which ship ES modules only, into CommonJS for jest.
+ */
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest'] },
+  transform: { '^.+\\.(ts|js|mjs)$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
 };
 
