@@ -4,7 +4,7 @@
  */
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.(ts|js|mjs)$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.(ts|js|mjs)$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }] },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
 };
 

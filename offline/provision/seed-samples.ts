@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImportRecord } from '../../lib/imports/import-record';
 import { importObjectKey } from '../../lib/imports/import-record';
 import type { Order } from '../../lib/orders/order';
 import type { LocalClients } from './clients';
-
+import { putOnce } from './seed';
 
 /**
  * The order and the import that the sample events in events/ refer to, so that
@@ -46,17 +45,9 @@ export async function seedSamples(eventsDir: string, tableName: string, importsB
     orderIds: [],
     errors: [],
   };
-  const documents = DynamoDBDocumentClient.from(clients.dynamodb);
-  const putOnce = (Item: Record<string, unknown>) =>
-    documents.send(new PutCommand({ TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' })).then(
-      () => true,
-      (error) => {
-        if (error.name !== 'ConditionalCheckFailedException') throw error;
-        return false;
-      },
-    );
-  await putOnce({ pk: `ORDER#${order.orderId}`, sk: 'ORDER', ...order });
-  if (await putOnce({ pk: `IMPORT#${record.importId}`, sk: 'IMPORT', ...record })) {
+  const put = putOnce(tableName, clients);
+  await put({ pk: `ORDER#${order.orderId}`, sk: 'ORDER', ...order });
+  if (await put({ pk: `IMPORT#${record.importId}`, sk: 'IMPORT', ...record })) {
     // Uploading it fires the S3 trigger, as a customer's upload would.
     await clients.s3.send(
       new PutObjectCommand({ Bucket: importsBucket, Key: importObjectKey(record.importId), Body: readFileSync(join(eventsDir, 'importOrders.csv')), ContentType: 'text/csv' }),
