@@ -35,6 +35,7 @@ export class LocalCloudPlugin {
     },
   };
   private cloud?: RunningCloud;
+  private starting?: Promise<RunningCloud>;
 
   constructor(
     private readonly serverless: Serverless,
@@ -43,7 +44,10 @@ export class LocalCloudPlugin {
   ) {
     const whenLocal = (fn: () => Promise<void>) => async () => (this.isLocalStage() ? fn() : undefined);
     this.hooks = {
-      'before:offline:start:init': whenLocal(() => this.start()),
+      // The local cloud starts in its own process while serverless-esbuild builds the functions;
+      // it must be up before serverless-offline (later in the plugin list) starts on the same event.
+      'before:offline:start:init': whenLocal(async () => void this.start()),
+      'offline:start:init': whenLocal(() => this.started()),
       'offline:start:ready': whenLocal(() => this.ready()),
       'offline:start:end': whenLocal(() => this.stop()),
       'dlq:list:list': whenLocal(() => this.listDlqs()),
@@ -76,14 +80,19 @@ export class LocalCloudPlugin {
     this.serverless.service.provider.environment = { ...environment, ...sdk, ...secret };
   }
 
-  private async start(): Promise<void> {
+  private start(): void {
     const { service, provider, functions, resources } = this.serverless.service;
     const config: ServiceConfig = { service, provider: { region: provider.region, environment: provider.environment, s3: provider.s3, timeout: provider.timeout }, functions, resources };
+    this.starting = forkLocalCloud(
+      { config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir },
+      (m) => this.utils.log.notice(`[local cloud] ${m}`),
+    );
+    this.starting.catch(() => undefined); // reported by started()
+  }
+
+  private async started(): Promise<void> {
     try {
-      this.cloud = await forkLocalCloud(
-        { config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir },
-        (m) => this.utils.log.notice(`[local cloud] ${m}`),
-      );
+      this.cloud = await this.starting!;
     } catch (error) {
       this.utils.log.error(`The local cloud could not start: ${(error as Error).message}`);
       throw error;
