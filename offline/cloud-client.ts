@@ -1,7 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { FromCloud, ToCloud } from './cloud-process';
-import type { LocalCloud, LocalCloudSettings } from './local-cloud';
+import type { LocalCloud } from './local-cloud';
+import type { LocalCloudSettings } from './settings';
 import type { ServiceConfig } from './provision/plan';
 
 export type RunningCloud = {

@@ -1,7 +1,8 @@
 // The local cloud's own process: emulators, provisioning and event sources run here, beside the
 // Serverless process that runs the functions, so the two share the machine's cores instead of one
 // event loop. The plugin (cloud-client.ts) talks to it over Node's IPC channel.
-import { startLocalCloud, type LocalCloud, type LocalCloudSettings } from './local-cloud';
+import { startLocalCloud, type LocalCloud } from './local-cloud';
+import type { LocalCloudSettings } from './settings';
 import type { ServiceConfig } from './provision/plan';
 
 export type ToCloud =

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { LocalCloudSettings } from './local-cloud';
+import type { LocalCloudSettings } from './settings';
 
 export type Mode = 'embedded' | 'docker';
 

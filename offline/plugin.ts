@@ -1,9 +1,7 @@
 import { LOCAL_JWT_SECRET } from '../lib/auth/local-secret';
 import { forkLocalCloud, type RunningCloud } from './cloud-client';
-import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './local-cloud';
+import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './settings';
 import type { ServiceConfig } from './provision/plan';
-import { localClients } from './provision/clients';
-import { listFailures, redrive } from './dlq';
 
 type Serverless = {
   service: ServiceConfig & {
@@ -111,15 +109,19 @@ export class LocalCloudPlugin {
     );
   }
 
-  /** The plan and SDK clients of the running local cloud, for the dlq commands. */
-  private connect() {
+  /**
+   * The plan, SDK clients and DLQ tools of the running local cloud, for the dlq commands; loaded
+   * on demand, so that every other command starts without the SDK.
+   */
+  private async connect() {
+    const [{ localClients }, dlq] = await Promise.all([import('./provision/clients'), import('./dlq')]);
     const settings = this.settings();
     const plan = planFor(this.serverless.service, settings, this.stage());
-    return { plan, clients: localClients(localEndpoints(settings, plan.region)) };
+    return { plan, clients: localClients(localEndpoints(settings, plan.region)), ...dlq };
   }
 
   private async listDlqs(): Promise<void> {
-    const { plan, clients } = this.connect();
+    const { plan, clients, listFailures } = await this.connect();
     for (const queue of await listFailures(plan, clients)) {
       this.utils.log.notice(`${queue.queue} (${queue.kind}): ${queue.count} message(s)`);
       for (const sample of queue.samples) this.utils.log.notice(`  - ${sample}`);
@@ -127,7 +129,7 @@ export class LocalCloudPlugin {
   }
 
   private async redriveDlq(): Promise<void> {
-    const { plan, clients } = this.connect();
+    const { plan, clients, redrive } = await this.connect();
     const moved = await redrive(plan, clients, this.options.queue ?? '', (m) => this.utils.log.warning(m));
     this.utils.log.notice(`${moved} message(s) sent back from ${this.options.queue}`);
   }
