@@ -6,18 +6,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { mintToken } from '../lib/auth/mint-token';
 
-const PORTS = { http: 3200, lambda: 3202, sqs: 9524, edge: 4766 };
+// BENCH_PORT_OFFSET moves every port, e.g. to bench beside another checkout's bench.
+const OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 0);
+const PORTS = { http: 3200 + OFFSET, lambda: 3202 + OFFSET, sqs: 9524 + OFFSET, edge: 4766 + OFFSET };
 const SECRET = 'bench-secret';
 const API = `http://127.0.0.1:${PORTS.http}`;
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 200);
 const CONCURRENT_ORDERS = Number(process.env.BENCH_CONCURRENT_ORDERS ?? 1000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 const POLL_MS = 5;
+// Node flags for the Serverless process, e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
 async function startLocalCloud(): Promise<{ child: ChildProcess; readyMs: number }> {
   const root = join(__dirname, '..');
   const started = performance.now();
-  const child = spawn(process.execPath, [join(root, 'node_modules/serverless/bin/serverless.js'), 'offline', 'start', '--stage', 'local'], {
+  const child = spawn(process.execPath, [...NODE_ARGS, join(root, 'node_modules/serverless/bin/serverless.js'), 'offline', 'start', '--stage', 'local'], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

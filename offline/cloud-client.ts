@@ -19,7 +19,7 @@ export async function forkLocalCloud(
   start: { config: ServiceConfig; settings: LocalCloudSettings; stage: string; serviceDir: string },
   log: (message: string) => void,
 ): Promise<RunningCloud> {
-  const child = fork(join(__dirname, 'cloud-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  const child = fork(join(__dirname, 'cloud-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: nodeArgs() });
   const send = (message: ToCloud) => child.connected && child.send(message);
   child.on('message', (message: FromCloud) => message.type === 'log' && log(message.message));
 
@@ -52,3 +52,6 @@ function stopChild(child: ChildProcess, send: (message: ToCloud) => unknown): Pr
     send({ type: 'stop' });
   });
 }
+
+/** Node flags for the local cloud's process, e.g. ORDERFLOW_CLOUD_NODE_ARGS='--cpu-prof' to profile it. */
+const nodeArgs = () => process.env.ORDERFLOW_CLOUD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];

@@ -1,5 +1,9 @@
-/** The end-to-end suite's local cloud runs on ports of its own, so it can run beside `npm start`. */
-export const E2E_PORTS = { http: 3100, lambda: 3102, sqs: 9424, edge: 4666 };
+/**
+ * The end-to-end suite's local cloud runs on ports of its own, so it can run beside `npm start`;
+ * E2E_PORT_OFFSET moves them all, for two checkouts testing on one machine.
+ */
+const OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
+export const E2E_PORTS = { http: 3100 + OFFSET, lambda: 3102 + OFFSET, sqs: 9424 + OFFSET, edge: 4666 + OFFSET };
 
 export const E2E_ENV = {
   LOCAL_HTTP_PORT: String(E2E_PORTS.http),
@@ -10,4 +14,4 @@ export const E2E_ENV = {
   AUTH_JWT_SECRET: 'e2e-secret',
 };
 
-export const PID_FILE = `${require('node:os').tmpdir()}/orderflow-e2e-local-cloud.pid`;
+export const PID_FILE = `${require('node:os').tmpdir()}/orderflow-e2e-local-cloud${OFFSET || ''}.pid`;
