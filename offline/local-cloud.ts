@@ -11,6 +11,7 @@ import { fileCheckpoints } from './triggers/checkpoints';
 import { startStreamConsumer } from './triggers/stream-consumer';
 import { createDeliveryTwins, startQueueBridge } from './triggers/queue-bridge';
 import { startScheduler } from './triggers/scheduler';
+import { createWakeSignal } from './triggers/wake-signal';
 import { detectMode, type Mode } from './mode';
 
 /**
@@ -23,8 +24,18 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
   const endpoints = localEndpoints(settings, plan.region);
   const mode: Mode = await detectMode(settings, process.env.LOCAL_CLOUD);
   let emulators: RunningEmulators | undefined;
+  // The embedded Kinesis says when records are written; LocalStack's cannot, so there shards are polled.
+  const streamWrites = mode === 'embedded' ? createWakeSignal() : undefined;
   if (mode === 'embedded') {
-    emulators = await startEmbedded({ region: plan.region, accountId: LOCAL_ACCOUNT_ID, sqsPort: settings.sqsPort, edgePort: settings.edgePort, accessKeyId: LOCAL_ACCESS_KEY, log });
+    emulators = await startEmbedded({
+      region: plan.region,
+      accountId: LOCAL_ACCOUNT_ID,
+      sqsPort: settings.sqsPort,
+      edgePort: settings.edgePort,
+      accessKeyId: LOCAL_ACCESS_KEY,
+      log,
+      onStreamWrite: streamWrites!.notify,
+    });
   }
   const clients = localClients(endpoints);
   try {
@@ -53,7 +64,7 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
       consumers.push(startScheduler(plan.schedules, common));
       const checkpoints = fileCheckpoints(resolvePath(serviceDir, settings.stateDir, `kinesis-checkpoints-${mode}.json`));
       for (const consumer of plan.streamConsumers) {
-        consumers.push(startStreamConsumer(consumer, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, retryDelayMs: settings.kinesisRetryDelayMs }));
+        consumers.push(startStreamConsumer(consumer, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, writes: streamWrites, retryDelayMs: settings.kinesisRetryDelayMs }));
       }
     },
     async stop() {

@@ -26,7 +26,7 @@ export const DEFAULT_SETTINGS: LocalCloudSettings = {
   lambdaPort: 3002,
   asyncRetryDelaysSeconds: [1, 2],
   asyncConcurrency: 4,
-  kinesisIdlePollMs: 50,
+  kinesisIdlePollMs: 1000,
   kinesisRetryDelayMs: 200,
   stateDir: '.offline-state',
 };

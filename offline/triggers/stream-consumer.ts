@@ -5,6 +5,7 @@ import type { StreamConsumerPlan } from '../provision/plan';
 import type { Checkpoints } from './checkpoints';
 import { failureRecord, functionArn } from './failure-record';
 import { invoke } from './invoke';
+import type { WakeSignal } from './wake-signal';
 
 export type StreamOptions = {
   clients: LocalClients;
@@ -13,6 +14,8 @@ export type StreamOptions = {
   checkpoints: Checkpoints;
   /** Pause between reads of an idle shard (AWS polls each shard about once a second). */
   idlePollMs: number;
+  /** Notified when records are written (the embedded Kinesis does): an idle shard is read at once. */
+  writes?: WakeSignal;
   retryDelayMs: number;
   log: (message: string) => void;
 };
@@ -64,11 +67,12 @@ export function startStreamConsumer(plan: StreamConsumerPlan, options: StreamOpt
       }),
     );
     while (!abort.signal.aborted && iterator) {
+      const seen = options.writes?.generation() ?? 0;
       const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: plan.batchSize }));
       iterator = page.NextShardIterator;
       const records = page.Records ?? [];
       if (records.length === 0) {
-        await sleep(options.idlePollMs);
+        await (options.writes ? options.writes.sleep(options.idlePollMs, seen, abort.signal) : sleep(options.idlePollMs));
         continue;
       }
       if (!(await processInOrder(streamArn, shardId, records))) return; // stopped mid-batch: no checkpoint

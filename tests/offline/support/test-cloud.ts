@@ -6,6 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startEmbedded } from '../../../offline/emulators/embedded';
+import { createWakeSignal } from '../../../offline/triggers/wake-signal';
 import { sleep } from './eventually';
 import { freePorts } from './ports';
 
@@ -21,7 +22,8 @@ export type TestCloud = Awaited<ReturnType<typeof startTestCloud>>;
  */
 export async function startTestCloud(log: (message: string) => void = () => undefined) {
   const [sqsPort, edgePort] = await freePorts(2);
-  const emulators = await startEmbedded({ region: REGION, accountId: ACCOUNT_ID, sqsPort, edgePort, accessKeyId: CREDENTIALS.accessKeyId, log });
+  const streamWrites = createWakeSignal();
+  const emulators = await startEmbedded({ region: REGION, accountId: ACCOUNT_ID, sqsPort, edgePort, accessKeyId: CREDENTIALS.accessKeyId, log, onStreamWrite: streamWrites.notify });
   const edge = `http://127.0.0.1:${edgePort}`;
   const sqsEndpoint = `http://127.0.0.1:${sqsPort}`;
   const common = { region: REGION, credentials: CREDENTIALS };
@@ -38,6 +40,8 @@ export async function startTestCloud(log: (message: string) => void = () => unde
     edge,
     sqsEndpoint,
     sdk,
+    /** Notified by the embedded Kinesis after each PutRecord(s). */
+    streamWrites,
     queueUrl: (name: string) => `${sqsEndpoint}/${ACCOUNT_ID}/${name}`,
     queueArn: (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${name}`,
     async createQueue(name: string, attributes?: Record<string, string>): Promise<string> {
@@ -52,7 +56,6 @@ export async function startTestCloud(log: (message: string) => void = () => unde
         if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms: ${received.length} of ${count} messages arrived in ${queueUrl}`);
         const batch = await receiveOnce(sdk.sqs, queueUrl);
         received.push(...batch);
-        // Short polls: the embedded SQS holds a long poll until MaxNumberOfMessages arrived.
         if (batch.length === 0) await sleep(20);
       }
       return received;

@@ -6,7 +6,7 @@ import { CreateStreamCommand, DescribeStreamSummaryCommand, PutRecordCommand, ty
 import { localClients, type LocalClients } from '../../../offline/provision/clients';
 import type { StreamConsumerPlan } from '../../../offline/provision/plan';
 import { fileCheckpoints } from '../../../offline/triggers/checkpoints';
-import { kinesisEvent, startStreamConsumer } from '../../../offline/triggers/stream-consumer';
+import { kinesisEvent, startStreamConsumer, type StreamOptions } from '../../../offline/triggers/stream-consumer';
 import { eventually, sleep } from '../support/eventually';
 import { startFakeLambda, succeed, type Behaviour, type FakeLambda } from '../support/fake-lambda';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../support/test-cloud';
@@ -101,7 +101,7 @@ describe("startStreamConsumer: Lambda's Kinesis event source mapping, on the emb
       return sequenceNumbers;
     };
     const checkpointsFile = join(stateDir, `${key}.json`);
-    const start = () => {
+    const start = (options: Partial<StreamOptions> = {}) => {
       const consumer = startStreamConsumer(plan, {
         clients,
         region: REGION,
@@ -110,6 +110,7 @@ describe("startStreamConsumer: Lambda's Kinesis event source mapping, on the emb
         idlePollMs: 20,
         retryDelayMs: 20,
         log: () => undefined,
+        ...options,
       });
       consumers.push(consumer);
       return consumer;
@@ -138,6 +139,17 @@ describe("startStreamConsumer: Lambda's Kinesis event source mapping, on the emb
     const first = lambda.invocations(fn.plan.functionName)[0].event.Records[0] as KinesisRecord;
     expect(first.kinesis.sequenceNumber).toBe(sequenceNumbers[0]);
     expect(first.eventSourceARN).toBe(fn.streamArn);
+  });
+
+  it('reads an idle shard as soon as the embedded Kinesis says a record was written, not at its next poll', async () => {
+    const fn = await streamFunction({});
+    lambda.script(fn.plan.functionName, succeed());
+    fn.start({ idlePollMs: 120_000, writes: cloud.streamWrites }); // polls once, then would sleep for 2 minutes
+    await sleep(300);
+
+    await fn.put('woken');
+
+    await eventually(() => (fn.calls().flat().includes('woken') ? true : undefined), 'the record written while the shard slept');
   });
 
   it('with bisectBatchOnFunctionError, isolates a poison record: the good ones around it go through, it goes to the on-failure queue', async () => {
