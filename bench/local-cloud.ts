@@ -3,6 +3,7 @@
 //   latency    POST /orders → GET shows CONFIRMED, over sequential orders (p50/p95/p99)
 //   throughput orders/s placed by concurrent clients until all are CONFIRMED, and how many were lost
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mintToken } from '../lib/auth/mint-token';
 
@@ -92,6 +93,29 @@ async function unconfirmedAfter(token: string, orderIds: string[], timeoutMs: nu
   return pending.length;
 }
 
+/**
+ * CPU milliseconds used so far by every process of the local cloud (Serverless with its worker
+ * threads, the emulators' process): the figure that stays comparable on a busy machine. Linux only.
+ */
+function cloudCpuMs(processGroup: number): number | undefined {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
+      if (Number(fields[2]) === processGroup) ticks += Number(fields[11]) + Number(fields[12]); // pgrp; utime + stime
+    }
+  } catch {
+    return undefined;
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function main() {
@@ -114,6 +138,7 @@ async function main() {
     );
 
     const started = performance.now();
+    const cpuBefore = cloudCpuMs(child.pid!);
     let next = 0;
     const placed: string[] = [];
     await Promise.all(
@@ -126,7 +151,12 @@ async function main() {
     );
     const lost = await unconfirmedAfter(token, placed, 120_000);
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cloudCpuMs(child.pid!);
     console.log(`throughput: ${placed.length} orders by ${CLIENTS} clients, all settled in ${seconds.toFixed(1)} s = ${(placed.length / seconds).toFixed(0)} orders/s confirmed, lost ${lost}`);
+    if (cpuBefore !== undefined && cpuAfter !== undefined) {
+      // Includes the status reads of this bench (an authorizer and a getOrder invocation each).
+      console.log(`cpu: ${((cpuAfter - cpuBefore) / placed.length).toFixed(0)} ms of local-cloud CPU per order (all processes, incl. status reads)`);
+    }
   } finally {
     process.kill(-child.pid!, 'SIGINT');
   }
