@@ -1,4 +1,5 @@
 import { LOCAL_JWT_SECRET } from '../lib/auth/local-secret';
+import { buildFunctionsTogether, canBuildTogether, type EsbuildPlugin, type FunctionsBuild } from './build';
 import { forkLocalCloud, type RunningCloud } from './cloud-client';
 import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './settings';
 import type { ServiceConfig } from './provision/plan';
@@ -8,6 +9,7 @@ type Serverless = {
     custom?: { localCloud?: Partial<LocalCloudSettings>; 'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string } };
   };
   getProvider(name: 'aws'): { getStage(): string };
+  pluginManager: { getPlugins(): object[] };
   processedInput: { commands: string[] };
   serviceDir: string;
 };
@@ -34,6 +36,7 @@ export class LocalCloudPlugin {
   };
   private cloud?: RunningCloud;
   private starting?: Promise<RunningCloud>;
+  private functions?: FunctionsBuild;
 
   constructor(
     private readonly serverless: Serverless,
@@ -42,12 +45,17 @@ export class LocalCloudPlugin {
   ) {
     const whenLocal = (fn: () => Promise<void>) => async () => (this.isLocalStage() ? fn() : undefined);
     this.hooks = {
-      // The local cloud starts in its own process while serverless-esbuild builds the functions;
-      // it must be up before serverless-offline (later in the plugin list) starts on the same event.
-      'before:offline:start:init': whenLocal(async () => void this.start()),
+      // The local cloud starts in its own process while the functions build; both must be done before
+      // serverless-offline-sqs and serverless-offline (later in the plugin list) start on the same event.
+      'before:offline:start:init': whenLocal(async () => {
+        this.start();
+        this.buildFunctions();
+      }),
       'offline:start:init': whenLocal(() => this.started()),
       'offline:start:ready': whenLocal(() => this.ready()),
       'offline:start:end': whenLocal(() => this.stop()),
+      // serverless-esbuild's watcher announces a change: rebuild before serverless-offline drops its workers.
+      'offline:functionsUpdated:cleanup': whenLocal(() => this.rebuildFunctions()),
       'dlq:list:list': whenLocal(() => this.listDlqs()),
       'dlq:redrive:redrive': whenLocal(() => this.redriveDlq()),
       // Before `invoke local` reads provider.environment (it cannot resolve a Ref without AWS).
@@ -88,13 +96,28 @@ export class LocalCloudPlugin {
     this.starting.catch(() => undefined); // reported by started()
   }
 
+  /**
+   * One esbuild build for every function instead of serverless-esbuild's one per function, with the
+   * same options and output paths (`npm start` only: packaging and `invoke local` keep its builds).
+   */
+  private buildFunctions(): void {
+    const esbuild = this.serverless.pluginManager.getPlugins().find((plugin) => plugin.constructor.name === 'EsbuildServerlessPlugin') as EsbuildPlugin | undefined;
+    if (!esbuild || !canBuildTogether(esbuild)) return;
+    this.functions = buildFunctionsTogether(esbuild);
+    this.functions.built.catch(() => undefined); // reported by started()
+  }
+
+  private async rebuildFunctions(): Promise<void> {
+    // esbuild has printed the errors; the previous bundles stay in place until the next change.
+    await this.functions?.rebuild().catch(() => this.utils.log.error('The functions did not build; waiting for the next change'));
+  }
+
   private async started(): Promise<void> {
-    try {
-      this.cloud = await this.starting!;
-    } catch (error) {
-      this.utils.log.error(`The local cloud could not start: ${(error as Error).message}`);
+    const failed = (what: string) => (error: Error) => {
+      this.utils.log.error(`${what}: ${error.message}`);
       throw error;
-    }
+    };
+    [this.cloud] = await Promise.all([this.starting!.catch(failed('The local cloud could not start')), this.functions?.built.catch(failed('The functions did not build'))]);
     this.pointAtLocalCloud(this.cloud.environment);
     // The local cloud fires schedules itself, with Lambda's async retries: serverless-offline must not too.
     for (const fn of Object.values(this.serverless.service.functions)) fn.events = fn.events?.filter((event) => !event.schedule);
@@ -135,7 +158,7 @@ export class LocalCloudPlugin {
   }
 
   private async stop(): Promise<void> {
-    await this.cloud?.stop();
+    await Promise.all([this.cloud?.stop(), this.functions?.dispose()]);
     this.cloud = undefined;
   }
 }

@@ -1,0 +1,123 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildFunctionsTogether, canBuildTogether, sharedBuildOptions, type EsbuildPlugin } from '../../offline/build';
+import { resolvedService } from './support/resolved-service';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const EsbuildServerlessPlugin = require('serverless-esbuild');
+
+const ROOT = join(__dirname, '..', '..');
+const quiet = Object.assign(() => undefined, { verbose() {}, debug() {}, info() {}, notice() {}, warning() {}, error() {}, success() {} });
+type Config = { custom: { esbuild: Record<string, unknown> }; functions: Record<string, object>; package?: object; provider: object };
+
+/** serverless-esbuild itself, on the real serverless.yml, writing into .esbuild/<folder>. */
+async function serverlessEsbuild(config: Config, folder: string): Promise<EsbuildPlugin & { bundle(): Promise<void>; disposeContexts(): Promise<void> }> {
+  const service = structuredClone(config);
+  service.custom.esbuild.outputBuildFolder = folder;
+  const serverless = {
+    config: { serviceDir: ROOT },
+    configSchemaHandler: { defineFunctionProperties: () => undefined },
+    service: { ...service, getFunction: (name: string) => service.functions[name] },
+  };
+  const plugin = new EsbuildServerlessPlugin(serverless, {}, { log: quiet });
+  await plugin.hooks.initialize();
+  return plugin;
+}
+
+const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length));
+
+describe('one esbuild build for every function (npm start)', () => {
+  const folders = [`.build-apart-${process.pid}`, `.build-together-${process.pid}`];
+  afterAll(() => folders.forEach((folder) => rmSync(join(ROOT, '.esbuild', folder), { recursive: true, force: true })));
+
+  it("writes byte for byte the bundles serverless-esbuild builds one by one, where it writes them", async () => {
+    const config = (await resolvedService()) as unknown as Config;
+    const apart = await serverlessEsbuild(config, folders[0]);
+    await apart.bundle();
+    await apart.disposeContexts();
+
+    const together = await serverlessEsbuild(config, folders[1]);
+    expect(canBuildTogether(together)).toBe(true);
+    const build = buildFunctionsTogether(together);
+    await build.built.finally(build.dispose);
+
+    const expected = files(apart.buildDirPath!);
+    expect(expected).toHaveLength(Object.keys(config.functions).length);
+    expect(files(together.buildDirPath!)).toEqual(expected);
+    for (const file of expected) expect(readFileSync(together.buildDirPath + file)).toEqual(readFileSync(apart.buildDirPath + file));
+    // serverless-esbuild now leaves them to us, and builds nothing for offline.
+    expect(together.functionEntries).toEqual([]);
+  }, 120_000);
+});
+
+describe('sharedBuildOptions', () => {
+  const plugin = (buildOptions: Record<string, unknown>): EsbuildPlugin => ({ buildOptions, buildDirPath: '/svc/.esbuild/.build', serviceDirPath: '/svc', functionEntries: [], plugins: [] });
+
+  it("drops serverless-esbuild's own settings and adds the excluded packages to external", () => {
+    const options = sharedBuildOptions(plugin({ minify: true, exclude: ['@aws-sdk/*'], external: ['pg-native'], packager: 'npm', watch: { pattern: ['lib/**'] }, concurrency: 4 }), ['handlers/a.ts']);
+    expect(options).toEqual({
+      minify: true,
+      external: ['pg-native', '@aws-sdk/*'],
+      plugins: [],
+      entryPoints: ['handlers/a.ts'],
+      absWorkingDir: '/svc',
+      outbase: '/svc',
+      outdir: '/svc/.esbuild/.build',
+    });
+  });
+
+  it("bundles everything when exclude is '*', and keeps a custom output extension", () => {
+    const options = sharedBuildOptions(plugin({ exclude: '*', outputFileExtension: '.cjs' }), []);
+    expect(options.external).toEqual([]);
+    expect(options.outExtension).toEqual({ '.js': '.cjs' });
+  });
+
+  it('leaves metafiles (written per function) and skipBuild to serverless-esbuild', () => {
+    expect(canBuildTogether(plugin({ metafile: true }))).toBe(false);
+    expect(canBuildTogether(plugin({ skipBuild: true }))).toBe(false);
+    expect(canBuildTogether({ ...plugin({}), functionEntries: [{ entry: '../elsewhere/a.ts', func: {} }] })).toBe(false);
+  });
+});
+
+describe('rebuilds', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'orderflow-build-'));
+    writeFileSync(join(dir, 'shared.ts'), "export const word = 'before';\n");
+    writeFileSync(join(dir, 'a.ts'), "import { word } from './shared';\nexport const a = () => word;\n");
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('picks up a change, and calls made meanwhile share one rebuild', async () => {
+    const func: { skipEsbuild?: boolean } = {};
+    const build = buildFunctionsTogether({ buildOptions: { bundle: true, platform: 'node', format: 'cjs' }, buildDirPath: join(dir, 'out'), serviceDirPath: dir, functionEntries: [{ entry: 'a.ts', func }], plugins: [] });
+    try {
+      expect(func.skipEsbuild).toBe(true);
+      await build.built;
+      expect(readFileSync(join(dir, 'out', 'a.js'), 'utf8')).toContain('before');
+
+      writeFileSync(join(dir, 'shared.ts'), "export const word = 'after';\n");
+      const first = build.rebuild();
+      expect(build.rebuild()).toBe(first);
+      await first;
+      expect(readFileSync(join(dir, 'out', 'a.js'), 'utf8')).toContain('after');
+    } finally {
+      await build.dispose();
+    }
+  });
+
+  it('reports a build error, and builds again after the next change', async () => {
+    const build = buildFunctionsTogether({ buildOptions: { bundle: true, platform: 'node', logLevel: 'silent' }, buildDirPath: join(dir, 'out'), serviceDirPath: dir, functionEntries: [{ entry: 'a.ts', func: {} }], plugins: [] });
+    try {
+      await build.built;
+      writeFileSync(join(dir, 'shared.ts'), 'export const word = ;\n');
+      await expect(build.rebuild()).rejects.toThrow(/Build failed/);
+      writeFileSync(join(dir, 'shared.ts'), "export const word = 'fixed';\n");
+      await build.rebuild();
+      expect(readFileSync(join(dir, 'out', 'a.js'), 'utf8')).toContain('fixed');
+    } finally {
+      await build.dispose();
+    }
+  });
+});
