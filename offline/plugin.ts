@@ -1,6 +1,6 @@
 import { LOCAL_JWT_SECRET } from '../lib/auth/local-secret';
 import { buildFunctionsTogether, canBuildTogether, type EsbuildPlugin, type FunctionsBuild } from './build';
-import { forkLocalCloud, type RunningCloud } from './cloud-client';
+import { forkLocalCloud, type CloudProcess, type RunningCloud } from './cloud-client';
 import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './settings';
 import type { ServiceConfig } from './provision/plan';
 
@@ -34,6 +34,7 @@ export class LocalCloudPlugin {
       },
     },
   };
+  private cloudProcess?: CloudProcess;
   private cloud?: RunningCloud;
   private starting?: Promise<RunningCloud>;
   private functions?: FunctionsBuild;
@@ -65,7 +66,12 @@ export class LocalCloudPlugin {
         }
       }),
     };
+    // The local cloud's process loads its code while Serverless loads the other plugins and resolves
+    // the configuration; it gets the resolved configuration at before:offline:start:init.
+    if (serverless.processedInput.commands.join(' ') === 'offline start' && this.isLocalStage()) this.cloudProcess = this.forkCloud();
   }
+
+  private forkCloud = () => forkLocalCloud((m) => this.utils.log.notice(`[local cloud] ${m}`));
 
   private stage = () => this.serverless.getProvider('aws').getStage();
   private isLocalStage = () => this.settings().stages.includes(this.stage());
@@ -89,10 +95,8 @@ export class LocalCloudPlugin {
   private start(): void {
     const { service, provider, functions, resources } = this.serverless.service;
     const config: ServiceConfig = { service, provider: { region: provider.region, environment: provider.environment, s3: provider.s3, timeout: provider.timeout }, functions, resources };
-    this.starting = forkLocalCloud(
-      { config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir },
-      (m) => this.utils.log.notice(`[local cloud] ${m}`),
-    );
+    this.cloudProcess ??= this.forkCloud();
+    this.starting = this.cloudProcess.start({ config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir });
     this.starting.catch(() => undefined); // reported by started()
   }
 
@@ -124,7 +128,7 @@ export class LocalCloudPlugin {
   }
 
   private async ready(): Promise<void> {
-    this.cloud?.startEventSources();
+    await this.cloud?.startEventSources();
     const s = this.settings();
     const seconds = process.uptime().toFixed(1);
     this.utils.log.notice(
@@ -158,7 +162,8 @@ export class LocalCloudPlugin {
   }
 
   private async stop(): Promise<void> {
-    await Promise.all([this.cloud?.stop(), this.functions?.dispose()]);
+    await Promise.all([this.cloudProcess?.stop(), this.functions?.dispose()]);
+    this.cloudProcess = undefined;
     this.cloud = undefined;
   }
 }
