@@ -1,4 +1,6 @@
-import { context, type BuildOptions, type Plugin } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { context, type BuildContext, type BuildOptions, type Plugin } from 'esbuild';
+import { forgetRecord, isCurrent, recordable, recordBuild, writeRecord } from './build-record';
 
 /** The public state of serverless-esbuild's plugin once its `initialize` hook has run. */
 export type EsbuildPlugin = {
@@ -10,8 +12,10 @@ export type EsbuildPlugin = {
 };
 
 export type FunctionsBuild = {
-  /** Settles when the first build is written (rejects on a build error). */
+  /** Settles when the bundles are in place (rejects on a build error). */
   built: Promise<void>;
+  /** The bundles of the previous build were still current: nothing was built. */
+  reused: boolean;
   /** Rebuilds after a change; changes seen during a rebuild share one more rebuild after it. */
   rebuild(): Promise<void>;
   dispose(): Promise<void>;
@@ -75,6 +79,7 @@ export function canBuildTogether(plugin: EsbuildPlugin): boolean {
 /**
  * Builds every function in one esbuild context (the code they share is parsed once) and takes the
  * functions off serverless-esbuild's hands, which then only sets serverless-offline up and watches.
+ * When nothing changed since the last build, its bundles are used as they are.
  */
 export function buildFunctionsTogether(plugin: EsbuildPlugin): FunctionsBuild {
   const functions = plugin.functionEntries;
@@ -82,23 +87,34 @@ export function buildFunctionsTogether(plugin: EsbuildPlugin): FunctionsBuild {
   const options = sharedBuildOptions(plugin, entries);
   for (const { func } of functions) if (func) func.skipEsbuild = true;
 
-  const starting = context(options);
-  const built = starting.then(async (ctx) => void (await ctx.rebuild()));
+  const record = join(dirname(plugin.buildDirPath!), 'offline-build.json');
+  const reused = recordable(options) && isCurrent(record, options);
+  let starting: Promise<BuildContext> | undefined;
+  const build = async () => {
+    forgetRecord(record);
+    const startedAt = Date.now();
+    starting ??= context({ ...options, metafile: true });
+    const { metafile } = await (await starting).rebuild();
+    if (recordable(options)) writeRecord(record, recordBuild(options, metafile!, startedAt));
+  };
+
+  const built = reused ? Promise.resolve() : build();
   let current: Promise<unknown> = built;
   let next: Promise<void> | undefined;
   return {
     built,
+    reused,
     rebuild() {
       next ??= current
         .catch(() => undefined)
         .then(() => {
           next = undefined;
-          const run = starting.then(async (ctx) => void (await ctx.rebuild()));
+          const run = build();
           current = run;
           return run;
         });
       return next;
     },
-    dispose: () => starting.then((ctx) => ctx.dispose()).catch(() => undefined),
+    dispose: async () => void (await starting?.then((ctx) => ctx.dispose()).catch(() => undefined)),
   };
 }

@@ -13,7 +13,7 @@ type Serverless = {
   processedInput: { commands: string[] };
   serviceDir: string;
 };
-type Log = { (message: string): void; notice(message: string): void; warning(message: string): void; error(message: string): void };
+type Log = { (message: string): void; verbose(message: string): void; notice(message: string): void; warning(message: string): void; error(message: string): void };
 
 /**
  * The local cloud as a Serverless plugin, so that `serverless offline start` (what `npm start`
@@ -108,6 +108,7 @@ export class LocalCloudPlugin {
     const esbuild = this.serverless.pluginManager.getPlugins().find((plugin) => plugin.constructor.name === 'EsbuildServerlessPlugin') as EsbuildPlugin | undefined;
     if (!esbuild || !canBuildTogether(esbuild)) return;
     this.functions = buildFunctionsTogether(esbuild);
+    if (this.functions.reused) this.utils.log.verbose('The functions did not change since their last build: its bundles are used as they are');
     this.functions.built.catch(() => undefined); // reported by started()
   }
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFunctionsTogether, canBuildTogether, sharedBuildOptions, type EsbuildPlugin } from '../../offline/build';
+import { buildFunctionsTogether, canBuildTogether, sharedBuildOptions, type EsbuildPlugin, type FunctionsBuild } from '../../offline/build';
 import { resolvedService } from './support/resolved-service';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -80,12 +80,23 @@ describe('sharedBuildOptions', () => {
   });
 });
 
+/** Dated a minute ago: a build never sees it change while reading it. */
+function age(path: string) {
+  const aMinuteAgo = new Date(Date.now() - 60_000);
+  utimesSync(path, aMinuteAgo, aMinuteAgo);
+}
+
+function writeSource(dir: string, file: string, text: string) {
+  writeFileSync(join(dir, file), text);
+  age(join(dir, file));
+}
+
 describe('rebuilds', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'orderflow-build-'));
-    writeFileSync(join(dir, 'shared.ts'), "export const word = 'before';\n");
-    writeFileSync(join(dir, 'a.ts'), "import { word } from './shared';\nexport const a = () => word;\n");
+    writeSource(dir, 'shared.ts', "export const word = 'before';\n");
+    writeSource(dir, 'a.ts', "import { word } from './shared';\nexport const a = () => word;\n");
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -119,5 +130,58 @@ describe('rebuilds', () => {
     } finally {
       await build.dispose();
     }
+  });
+});
+
+describe('the bundles of the previous build', () => {
+  let dir: string;
+  const plugin = (buildOptions: Record<string, unknown> = {}): EsbuildPlugin => ({
+    buildOptions: { bundle: true, platform: 'node', ...buildOptions },
+    buildDirPath: join(dir, '.esbuild', '.build'),
+    serviceDirPath: dir,
+    functionEntries: [{ entry: 'lib/a.ts', func: {} }],
+    plugins: [],
+  });
+  const output = () => join(dir, '.esbuild', '.build', 'lib', 'a.js');
+  const settle = async (build: FunctionsBuild) => build.built.finally(build.dispose);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orderflow-build-'));
+    mkdirSync(join(dir, 'lib'));
+    mkdirSync(join(dir, '.esbuild'));
+    writeSource(dir, 'shared.ts', "export const word = 'before';\n");
+    writeSource(dir, 'lib/a.ts', "import { word } from '../shared';\nexport const a = () => word;\n");
+    [join(dir, 'lib'), dir].forEach(age);
+    const first = buildFunctionsTogether(plugin());
+    expect(first.reused).toBe(false);
+    await settle(first);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are used as they are while nothing changed', async () => {
+    const written = statSync(output()).mtimeMs;
+    const again = buildFunctionsTogether(plugin());
+    await settle(again);
+    expect(again.reused).toBe(true);
+    expect(statSync(output()).mtimeMs).toBe(written);
+  });
+
+  it.each([
+    ['a source changed', () => writeSource(dir, 'shared.ts', "export const word = 'after';\n")],
+    ['a file appeared beside an input (imports may resolve to it)', () => writeFileSync(join(dir, 'lib', 'shared.ts'), '')],
+    ['a bundle was removed', () => rmSync(output())],
+    ['tsconfig.json appeared', () => writeFileSync(join(dir, 'tsconfig.json'), '{}')],
+  ])('are built again when %s', async (_why, change) => {
+    change();
+    const again = buildFunctionsTogether(plugin());
+    await settle(again);
+    expect(again.reused).toBe(false);
+    expect(readFileSync(output(), 'utf8')).toContain('word');
+  });
+
+  it('are built again with other options', async () => {
+    const again = buildFunctionsTogether(plugin({ minify: true }));
+    await settle(again);
+    expect(again.reused).toBe(false);
   });
 });
