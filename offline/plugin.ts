@@ -15,6 +15,12 @@ type Serverless = {
 };
 type Log = { (message: string): void; verbose(message: string): void; notice(message: string): void; warning(message: string): void; error(message: string): void };
 
+// The Lambda runtime of serverless-offline (hapi and its routes), which serverless-offline-sqs and
+// serverless-offline load right after this plugin's offline:start:init: loaded while the local cloud
+// starts, it is off the path to ready. A name in a variable: Node resolves it, not the type checker.
+const OFFLINE_RUNTIME = 'serverless-offline/lambda';
+const loadOfflineRuntime = () => import(OFFLINE_RUNTIME).then(() => undefined);
+
 /**
  * The local cloud as a Serverless plugin, so that `serverless offline start` (what `npm start`
  * runs) brings it up and `serverless invoke local` reaches it. It acts on the local stages only.
@@ -122,7 +128,11 @@ export class LocalCloudPlugin {
       this.utils.log.error(`${what}: ${error.message}`);
       throw error;
     };
-    [this.cloud] = await Promise.all([this.starting!.catch(failed('The local cloud could not start')), this.functions?.built.catch(failed('The functions did not build'))]);
+    [this.cloud] = await Promise.all([
+      this.starting!.catch(failed('The local cloud could not start')),
+      this.functions?.built.catch(failed('The functions did not build')),
+      loadOfflineRuntime(),
+    ]);
     this.pointAtLocalCloud(this.cloud.environment);
     // The local cloud fires schedules itself, with Lambda's async retries: serverless-offline must not too.
     for (const fn of Object.values(this.serverless.service.functions)) fn.events = fn.events?.filter((event) => !event.schedule);
