@@ -5,38 +5,63 @@ import type { LocalCloud } from './local-cloud';
 import type { LocalCloudSettings } from './settings';
 import type { ServiceConfig } from './provision/plan';
 
+export type CloudStart = { config: ServiceConfig; settings: LocalCloudSettings; stage: string; serviceDir: string };
+
 export type RunningCloud = {
   mode: LocalCloud['mode'];
   environment: Record<string, string>;
-  startEventSources(): void;
+  /** Settles once the pollers, the scheduler and the async consumers run. */
+  startEventSources(): Promise<void>;
+};
+
+export type CloudProcess = {
+  /** Brings the local cloud up (emulators, resources, seed data) and settles when it is ready. */
+  start(start: CloudStart): Promise<RunningCloud>;
   stop(): Promise<void>;
 };
 
 const STOP_GRACE_MS = 5000;
 
-/** Starts the local cloud in a child process (cloud-process.ts, bundled beside this file) and waits for it. */
-export async function forkLocalCloud(
-  start: { config: ServiceConfig; settings: LocalCloudSettings; stage: string; serviceDir: string },
-  log: (message: string) => void,
-): Promise<RunningCloud> {
+/**
+ * Forks the local cloud's process (cloud-process.ts, bundled beside this file) at once: it loads its
+ * code while Serverless is still loading plugins and resolving the configuration, then waits for start().
+ */
+export function forkLocalCloud(log: (message: string) => void): CloudProcess {
   const child = fork(join(__dirname, 'cloud-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: nodeArgs() });
+  // Until started, it must not keep a command that never starts it (an error, a stop) from exiting.
+  const hold = (held: boolean) => {
+    for (const handle of [child, child.channel]) {
+      if (held) handle?.ref();
+      else handle?.unref();
+    }
+  };
+  hold(false);
   const send = (message: ToCloud) => child.connected && child.send(message);
   child.on('message', (message: FromCloud) => message.type === 'log' && log(message.message));
 
-  const ready = await new Promise<Extract<FromCloud, { type: 'ready' }>>((resolve, reject) => {
-    child.on('message', (message: FromCloud) => {
-      if (message.type === 'ready') resolve(message);
-      if (message.type === 'failed') reject(new Error(message.message));
+  /** The child's answer to a request, or its death. */
+  const answer = <T extends FromCloud['type']>(type: T, request: ToCloud) =>
+    new Promise<Extract<FromCloud, { type: T }>>((resolve, reject) => {
+      const onMessage = (message: FromCloud) => {
+        if (message.type === type) resolve(message as Extract<FromCloud, { type: T }>);
+        if (message.type === 'failed') reject(new Error(message.message));
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`The local cloud process exited with code ${code}`)));
+      send(request);
     });
-    child.once('exit', (code) => reject(new Error(`The local cloud process exited with code ${code}`)));
-    // Only plain data crosses the process boundary.
-    send({ type: 'start', ...start, config: JSON.parse(JSON.stringify(start.config)) });
-  });
 
   return {
-    mode: ready.mode,
-    environment: ready.environment,
-    startEventSources: () => void send({ type: 'start-event-sources' }),
+    async start(start) {
+      hold(true);
+      // Only plain data crosses the process boundary.
+      const ready = await answer('ready', { type: 'start', ...start, config: JSON.parse(JSON.stringify(start.config)) });
+      return {
+        mode: ready.mode,
+        environment: ready.environment,
+        startEventSources: async () => void (await answer('event-sources-started', { type: 'start-event-sources' })),
+      };
+    },
     stop: () => stopChild(child, send),
   };
 }

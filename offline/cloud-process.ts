@@ -12,11 +12,13 @@ export type ToCloud =
 
 export type FromCloud =
   | { type: 'ready'; mode: LocalCloud['mode']; environment: Record<string, string> }
+  | { type: 'event-sources-started' }
   | { type: 'failed'; message: string }
   | { type: 'log'; message: string };
 
 let cloud: LocalCloud | undefined;
-const send = (message: FromCloud) => process.send?.(message);
+// After a Ctrl-C the parent may be gone first: what it can no longer read is dropped, not thrown.
+const send = (message: FromCloud) => process.connected && process.send?.(message, () => undefined);
 
 async function stop(code: number): Promise<never> {
   await cloud?.stop().catch(() => undefined);
@@ -33,7 +35,10 @@ process.on('message', async (message: ToCloud) => {
       await stop(1);
     }
   }
-  if (message.type === 'start-event-sources') cloud?.startEventSources();
+  if (message.type === 'start-event-sources') {
+    cloud?.startEventSources();
+    send({ type: 'event-sources-started' });
+  }
   if (message.type === 'stop') await stop(0);
 });
 

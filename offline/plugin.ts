@@ -1,5 +1,6 @@
 import { LOCAL_JWT_SECRET } from '../lib/auth/local-secret';
-import { forkLocalCloud, type RunningCloud } from './cloud-client';
+import { buildFunctionsTogether, canBuildTogether, type EsbuildPlugin, type FunctionsBuild } from './build';
+import { forkLocalCloud, type CloudProcess, type RunningCloud } from './cloud-client';
 import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './settings';
 import type { ServiceConfig } from './provision/plan';
 
@@ -8,10 +9,17 @@ type Serverless = {
     custom?: { localCloud?: Partial<LocalCloudSettings>; 'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string } };
   };
   getProvider(name: 'aws'): { getStage(): string };
+  pluginManager: { getPlugins(): object[] };
   processedInput: { commands: string[] };
   serviceDir: string;
 };
-type Log = { (message: string): void; notice(message: string): void; warning(message: string): void; error(message: string): void };
+type Log = { (message: string): void; verbose(message: string): void; notice(message: string): void; warning(message: string): void; error(message: string): void };
+
+// The Lambda runtime of serverless-offline (hapi and its routes), which serverless-offline-sqs and
+// serverless-offline load right after this plugin's offline:start:init: loaded while the local cloud
+// starts, it is off the path to ready. A name in a variable: Node resolves it, not the type checker.
+const OFFLINE_RUNTIME = 'serverless-offline/lambda';
+const loadOfflineRuntime = () => import(OFFLINE_RUNTIME).then(() => undefined);
 
 /**
  * The local cloud as a Serverless plugin, so that `serverless offline start` (what `npm start`
@@ -32,8 +40,10 @@ export class LocalCloudPlugin {
       },
     },
   };
+  private cloudProcess?: CloudProcess;
   private cloud?: RunningCloud;
   private starting?: Promise<RunningCloud>;
+  private functions?: FunctionsBuild;
 
   constructor(
     private readonly serverless: Serverless,
@@ -42,12 +52,17 @@ export class LocalCloudPlugin {
   ) {
     const whenLocal = (fn: () => Promise<void>) => async () => (this.isLocalStage() ? fn() : undefined);
     this.hooks = {
-      // The local cloud starts in its own process while serverless-esbuild builds the functions;
-      // it must be up before serverless-offline (later in the plugin list) starts on the same event.
-      'before:offline:start:init': whenLocal(async () => void this.start()),
+      // The local cloud starts in its own process while the functions build; both must be done before
+      // serverless-offline-sqs and serverless-offline (later in the plugin list) start on the same event.
+      'before:offline:start:init': whenLocal(async () => {
+        this.start();
+        this.buildFunctions();
+      }),
       'offline:start:init': whenLocal(() => this.started()),
       'offline:start:ready': whenLocal(() => this.ready()),
       'offline:start:end': whenLocal(() => this.stop()),
+      // serverless-esbuild's watcher announces a change: rebuild before serverless-offline drops its workers.
+      'offline:functionsUpdated:cleanup': whenLocal(() => this.rebuildFunctions()),
       'dlq:list:list': whenLocal(() => this.listDlqs()),
       'dlq:redrive:redrive': whenLocal(() => this.redriveDlq()),
       // Before `invoke local` reads provider.environment (it cannot resolve a Ref without AWS).
@@ -57,7 +72,12 @@ export class LocalCloudPlugin {
         }
       }),
     };
+    // The local cloud's process loads its code while Serverless loads the other plugins and resolves
+    // the configuration; it gets the resolved configuration at before:offline:start:init.
+    if (serverless.processedInput.commands.join(' ') === 'offline start' && this.isLocalStage()) this.cloudProcess = this.forkCloud();
   }
+
+  private forkCloud = () => forkLocalCloud((m) => this.utils.log.notice(`[local cloud] ${m}`));
 
   private stage = () => this.serverless.getProvider('aws').getStage();
   private isLocalStage = () => this.settings().stages.includes(this.stage());
@@ -81,27 +101,45 @@ export class LocalCloudPlugin {
   private start(): void {
     const { service, provider, functions, resources } = this.serverless.service;
     const config: ServiceConfig = { service, provider: { region: provider.region, environment: provider.environment, s3: provider.s3, timeout: provider.timeout }, functions, resources };
-    this.starting = forkLocalCloud(
-      { config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir },
-      (m) => this.utils.log.notice(`[local cloud] ${m}`),
-    );
+    this.cloudProcess ??= this.forkCloud();
+    this.starting = this.cloudProcess.start({ config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir });
     this.starting.catch(() => undefined); // reported by started()
   }
 
+  /**
+   * One esbuild build for every function instead of serverless-esbuild's one per function, with the
+   * same options and output paths (`npm start` only: packaging and `invoke local` keep its builds).
+   */
+  private buildFunctions(): void {
+    const esbuild = this.serverless.pluginManager.getPlugins().find((plugin) => plugin.constructor.name === 'EsbuildServerlessPlugin') as EsbuildPlugin | undefined;
+    if (!esbuild || !canBuildTogether(esbuild)) return;
+    this.functions = buildFunctionsTogether(esbuild);
+    if (this.functions.reused) this.utils.log.verbose('The functions did not change since their last build: its bundles are used as they are');
+    this.functions.built.catch(() => undefined); // reported by started()
+  }
+
+  private async rebuildFunctions(): Promise<void> {
+    // esbuild has printed the errors; the previous bundles stay in place until the next change.
+    await this.functions?.rebuild().catch(() => this.utils.log.error('The functions did not build; waiting for the next change'));
+  }
+
   private async started(): Promise<void> {
-    try {
-      this.cloud = await this.starting!;
-    } catch (error) {
-      this.utils.log.error(`The local cloud could not start: ${(error as Error).message}`);
+    const failed = (what: string) => (error: Error) => {
+      this.utils.log.error(`${what}: ${error.message}`);
       throw error;
-    }
+    };
+    [this.cloud] = await Promise.all([
+      this.starting!.catch(failed('The local cloud could not start')),
+      this.functions?.built.catch(failed('The functions did not build')),
+      loadOfflineRuntime(),
+    ]);
     this.pointAtLocalCloud(this.cloud.environment);
     // The local cloud fires schedules itself, with Lambda's async retries: serverless-offline must not too.
     for (const fn of Object.values(this.serverless.service.functions)) fn.events = fn.events?.filter((event) => !event.schedule);
   }
 
   private async ready(): Promise<void> {
-    this.cloud?.startEventSources();
+    await this.cloud?.startEventSources();
     const s = this.settings();
     const seconds = process.uptime().toFixed(1);
     this.utils.log.notice(
@@ -135,7 +173,8 @@ export class LocalCloudPlugin {
   }
 
   private async stop(): Promise<void> {
-    await this.cloud?.stop();
+    await Promise.all([this.cloudProcess?.stop(), this.functions?.dispose()]);
+    this.cloudProcess = undefined;
     this.cloud = undefined;
   }
 }
