@@ -1,6 +1,7 @@
 import { LOCAL_JWT_SECRET } from '../lib/auth/local-secret';
 import { buildFunctionsTogether, canBuildTogether, type EsbuildPlugin, type FunctionsBuild } from './build';
 import { forkLocalCloud, type CloudProcess, type RunningCloud } from './cloud-client';
+import { forgetLoadedBundles } from './loaded-bundles';
 import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './settings';
 import type { ServiceConfig } from './provision/plan';
 
@@ -44,6 +45,7 @@ export class LocalCloudPlugin {
   private cloud?: RunningCloud;
   private starting?: Promise<RunningCloud>;
   private functions?: FunctionsBuild;
+  private buildDir?: string;
 
   constructor(
     private readonly serverless: Serverless,
@@ -114,13 +116,17 @@ export class LocalCloudPlugin {
     const esbuild = this.serverless.pluginManager.getPlugins().find((plugin) => plugin.constructor.name === 'EsbuildServerlessPlugin') as EsbuildPlugin | undefined;
     if (!esbuild || !canBuildTogether(esbuild)) return;
     this.functions = buildFunctionsTogether(esbuild);
+    this.buildDir = esbuild.buildDirPath;
     if (this.functions.reused) this.utils.log.verbose('The functions did not change since their last build: its bundles are used as they are');
     this.functions.built.catch(() => undefined); // reported by started()
   }
 
   private async rebuildFunctions(): Promise<void> {
     // esbuild has printed the errors; the previous bundles stay in place until the next change.
-    await this.functions?.rebuild().catch(() => this.utils.log.error('The functions did not build; waiting for the next change'));
+    await this.functions?.rebuild().then(
+      () => this.buildDir && forgetLoadedBundles(this.buildDir),
+      () => this.utils.log.error('The functions did not build; waiting for the next change'),
+    );
   }
 
   private async started(): Promise<void> {
