@@ -20,6 +20,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { packageStage, ROOT } = require('../tests/deploy/package-stage');
 const { zipEntries } = require('../tests/deploy/zip-entries');
+const { functionEnvironment, runtimeNodeModules } = require('../tests/deploy/lambda-runtime');
 
 const TARGET_BYTES = 250 * 1024;
 const TARGET_INIT_MS = 50;
@@ -56,34 +57,6 @@ const median = (values) => {
 };
 
 const kb = (/** @type {number} */ bytes) => (bytes / 1024).toFixed(1);
-
-/**
- * The environment a function gets from the template; intrinsic functions (a topic's Ref) become
- * stand-in strings, since the config module only checks that they are set.
- * @param {any} fn  an AWS::Lambda::Function resource
- * @returns {Record<string, string>}
- */
-function functionEnvironment(fn) {
-  const variables = fn.Properties.Environment?.Variables ?? {};
-  /** @type {Record<string, string>} */
-  const env = {};
-  for (const [key, value] of Object.entries(variables)) {
-    env[key] = typeof value === 'string' ? value : `arn:aws:sns:us-east-1:123456789012:stand-in-for-${key.toLowerCase()}`;
-  }
-  return env;
-}
-
-/**
- * A directory shaped like the Lambda runtime's node_modules: @aws-sdk/* only.
- * @param {string} workDir
- */
-function runtimeNodeModules(workDir) {
-  const dir = path.join(workDir, 'runtime', 'node_modules');
-  fs.mkdirSync(dir, { recursive: true });
-  const link = path.join(dir, '@aws-sdk');
-  if (!fs.existsSync(link)) fs.symlinkSync(path.join(ROOT, 'node_modules', '@aws-sdk'), link, 'dir');
-  return dir;
-}
 
 /**
  * @param {string} bundle  the handler file extracted from the zip
@@ -125,6 +98,7 @@ function largestInputs(handlerSource, esbuildConfig) {
     format: esbuildConfig.format,
     mainFields: esbuildConfig.mainFields,
     conditions: esbuildConfig.conditions,
+    supported: esbuildConfig.supported,
     external: [...(esbuildConfig.exclude ?? []), ...(esbuildConfig.external ?? [])],
   });
   /** @type {Map<string, number>} */

@@ -1,13 +1,13 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // Read and validated once at init: a missing variable fails the cold start, not the hundredth request.
 const schema = z.object({
-  TABLE_NAME: z.string().min(1),
-  ORDER_EVENTS_TOPIC_ARN: z.string().min(1),
-  ACTIVITY_STREAM_NAME: z.string().min(1),
-  IMPORTS_BUCKET: z.string().min(1),
-  REPORTS_BUCKET: z.string().min(1),
-  PENDING_ORDER_TTL_SECONDS: z.coerce.number().int().positive().default(900),
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  ORDER_EVENTS_TOPIC_ARN: z.string().check(z.minLength(1)),
+  ACTIVITY_STREAM_NAME: z.string().check(z.minLength(1)),
+  IMPORTS_BUCKET: z.string().check(z.minLength(1)),
+  REPORTS_BUCKET: z.string().check(z.minLength(1)),
+  PENDING_ORDER_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
 });
 
 export type Config = {

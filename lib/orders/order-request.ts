@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError, type FieldProblem } from '../errors';
 
 const MAX_ITEMS = 50;
@@ -13,17 +13,21 @@ const orderRequestSchema = z.strictObject(
       .array(
         z.strictObject(
           {
-            sku: z.string(expecting('a string')).regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a SKU such as "SKU-1"'),
-            quantity: z.number(expecting('a number')).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'),
+            sku: z.string(expecting('a string')).check(z.regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a SKU such as "SKU-1"')),
+            quantity: z
+              .number(expecting('a number'))
+              .check(z.int('must be a whole number'), z.minimum(1, 'must be at least 1'), z.maximum(1000, 'must be at most 1000')),
           },
           expecting('an object'),
         ),
         expecting('an array of items'),
       )
-      .min(1, 'must hold at least one item')
-      .max(MAX_ITEMS, `must hold at most ${MAX_ITEMS} items`)
-      .refine((items) => new Set(items.map((item) => item.sku)).size === items.length, 'must name each SKU once'),
-    paymentToken: z.string(expecting('a string')).regex(/^tok_(visa|declined|flaky_\d{1,2})$/, 'must be tok_visa, tok_declined or tok_flaky_<n>'),
+      .check(
+        z.minLength(1, 'must hold at least one item'),
+        z.maxLength(MAX_ITEMS, `must hold at most ${MAX_ITEMS} items`),
+        z.refine((items) => new Set(items.map((item) => item.sku)).size === items.length, 'must name each SKU once'),
+      ),
+    paymentToken: z.string(expecting('a string')).check(z.regex(/^tok_(visa|declined|flaky_\d{1,2})$/, 'must be tok_visa, tok_declined or tok_flaky_<n>')),
   },
   expecting('a JSON object'),
 );

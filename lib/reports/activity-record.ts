@@ -1,15 +1,15 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ActivityFact } from './sales-report';
 import { utcDayAndHour } from './sales-report';
 
 /** What an activity-stream record must hold; anything else is poison for the stream consumer. */
 const activityRecordSchema = z.object({
-  orderId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
   status: z.enum(['PENDING', 'PAID', 'CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED', 'EXPIRED']),
-  totalCents: z.number().int().nonnegative(),
+  totalCents: z.number().check(z.int(), z.nonnegative()),
   createdAt: z.iso.datetime(),
-  version: z.number().int().positive(),
-  correlationId: z.string().optional(),
+  version: z.number().check(z.int(), z.positive()),
+  correlationId: z.optional(z.string()),
 });
 
 export class MalformedActivityError extends Error {

@@ -1,9 +1,9 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const orderMessageSchema = z.object({
-  eventType: z.string().min(1),
-  orderId: z.string().min(1).max(64),
-  correlationId: z.string().max(128).optional(),
+  eventType: z.string().check(z.minLength(1)),
+  orderId: z.string().check(z.minLength(1), z.maxLength(64)),
+  correlationId: z.optional(z.string().check(z.maxLength(128))),
 });
 
 export type OrderMessage = z.infer<typeof orderMessageSchema>;

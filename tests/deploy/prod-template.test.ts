@@ -1,6 +1,10 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { packageStage, type PackagedStage } from './package-stage';
+import { functionEnvironment, runtimeNodeModules } from './lambda-runtime';
+import { packageStage, ROOT, type PackagedStage } from './package-stage';
+import { extractZip, runBundle } from './run-bundle';
 import {
   checkAlarmTopic,
   checkDeadLetterRetention,
@@ -193,6 +197,72 @@ describe('sls package --stage prod', () => {
   test('the JWT secret is read from SSM at init, never carried by the template', () => {
     expect(checkNoJwtSecret(template, functions, [SHELL_SECRET, LOCAL_DEV_SECRET])).toEqual([]);
     expect(functions.get('authorize')!.resource.Properties.Environment.Variables.AUTH_JWT_SECRET_PARAMETER).toBe('/orderflow/prod/auth-jwt-secret');
+  });
+});
+
+describe('the bundles of sls package --stage prod', () => {
+  const handlerFile = (fn: LambdaFunction) => `${String(fn.resource.Properties.Handler).replace(/\.[^.]+$/, '')}.js`;
+  /** What Lambda gives a function: its template variables, its role's credentials, no node_modules. */
+  const lambdaEnv = (fn: LambdaFunction): Record<string, string> => ({
+    PATH: process.env.PATH ?? '',
+    NODE_NO_WARNINGS: '1',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'ASIAROLECREDENTIALS',
+    AWS_SECRET_ACCESS_KEY: 'role-secret',
+    AWS_SESSION_TOKEN: 'role-session',
+    AWS_LAMBDA_FUNCTION_NAME: String(fn.resource.Properties.FunctionName),
+    ...functionEnvironment(fn.resource),
+  });
+  const bundleOf = (fn: LambdaFunction) => path.join(prod.workDir, 'unzipped', fn.name, handlerFile(fn));
+  const zipContents = new Map<string, string[]>();
+
+  beforeAll(() => {
+    for (const fn of functions.values()) {
+      zipContents.set(fn.name, extractZip(path.join(prod.packageDir, `${fn.name}.zip`), path.join(prod.workDir, 'unzipped', fn.name)));
+    }
+  });
+
+  test('each zip holds its bundle alone, which loads with no SDK beside it', async () => {
+    for (const fn of functions.values()) expect({ name: fn.name, files: zipContents.get(fn.name) }).toEqual({ name: fn.name, files: [handlerFile(fn)] });
+    const failed = [];
+    for (const fn of functions.values()) {
+      const run = await runBundle(bundleOf(fn), lambdaEnv(fn));
+      if (run.code !== 0) failed.push({ name: fn.name, output: run.output });
+    }
+    expect(failed).toEqual([]);
+  });
+
+  test("credentials beyond the environment's come from the runtime's SDK, as the bundles leave those providers out", async () => {
+    // A DynamoDB stand-in that records who signed: an empty GetItem answer makes getOrder say 404.
+    const signers: string[] = [];
+    const dynamodb = http.createServer((request, response) => {
+      signers.push(/Credential=(\w+)\//.exec(request.headers.authorization ?? '')?.[1] ?? '(unsigned)');
+      request.resume().on('end', () => response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}'));
+    });
+    await new Promise<void>((resolve) => dynamodb.listen(0, '127.0.0.1', resolve));
+    const credentialsFile = path.join(prod.workDir, 'credentials');
+    fs.writeFileSync(credentialsFile, '[probe]\naws_access_key_id = AKIAPROFILEPROBE\naws_secret_access_key = profile-secret\n');
+    const fn = functions.get('getOrder')!;
+    const { AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, AWS_SESSION_TOKEN: _token, ...withoutRoleCredentials } = lambdaEnv(fn);
+    const env = {
+      ...withoutRoleCredentials,
+      AWS_PROFILE: 'probe',
+      AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+      AWS_CONFIG_FILE: path.join(prod.workDir, 'no-config'),
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(dynamodb.address() as AddressInfo).port}`,
+    };
+    const event = path.join(ROOT, 'events', 'getOrder.json');
+    try {
+      const withRuntime = await runBundle(bundleOf(fn), { ...env, NODE_PATH: runtimeNodeModules(prod.workDir) }, event);
+      const withoutRuntime = await runBundle(bundleOf(fn), env, event);
+
+      expect(withRuntime.result).toMatchObject({ statusCode: 404 });
+      expect(new Set(signers)).toEqual(new Set(['AKIAPROFILEPROBE']));
+      expect(withoutRuntime.result).toMatchObject({ statusCode: 500 });
+      expect(withoutRuntime.output).toContain("Cannot find module '@aws-sdk/credential-provider-ini'");
+    } finally {
+      dynamodb.close();
+    }
   });
 });
 
