@@ -67,9 +67,32 @@ async function placeOrder(token: string): Promise<string> {
   return ((await response.json()) as { orderId: string }).orderId;
 }
 
-async function statusOf(token: string, orderId: string): Promise<string> {
+type OrderView = { status: string; history: { status: string; at: string }[] };
+
+async function readOrder(token: string, orderId: string): Promise<OrderView> {
   const response = await fetch(`${API}/orders/${orderId}`, { headers: { authorization: `Bearer ${token}` } });
-  return ((await response.json()) as { status: string }).status;
+  return (await response.json()) as OrderView;
+}
+
+const statusOf = async (token: string, orderId: string) => (await readOrder(token, orderId)).status;
+
+/**
+ * Where the sequential latency goes, from the times each order's history records (the functions'
+ * clocks, which are this machine's): POST → PENDING stored, PENDING → PAID, PAID → CONFIRMED, and
+ * CONFIRMED stored → the bench hears of it.
+ */
+async function hops(token: string, orders: { orderId: string; postedAt: number; heardAt: number }[]): Promise<string> {
+  const legs: Record<string, number[]> = { 'POST→PENDING': [], 'PENDING→PAID': [], 'PAID→CONFIRMED': [], 'CONFIRMED→heard': [] };
+  for (const { orderId, postedAt, heardAt } of orders) {
+    const at = Object.fromEntries((await readOrder(token, orderId)).history.map((h) => [h.status, Date.parse(h.at)]));
+    legs['POST→PENDING'].push(at.PENDING - postedAt);
+    legs['PENDING→PAID'].push(at.PAID - at.PENDING);
+    legs['PAID→CONFIRMED'].push(at.CONFIRMED - at.PAID);
+    legs['CONFIRMED→heard'].push(heardAt - at.CONFIRMED);
+  }
+  return Object.entries(legs)
+    .map(([leg, values]) => `${leg} ${percentile(values.sort((a, b) => a - b), 50).toFixed(0)}`)
+    .join(', ');
 }
 
 /** Reads every order back through the API once measuring is over: how many are not CONFIRMED there. */
@@ -117,20 +140,22 @@ async function main() {
       await confirmations.confirmed(await placeOrder(token), 60_000); // warm every function once
 
       const latencies: number[] = [];
-      const sequential: string[] = [];
+      const sequential: { orderId: string; postedAt: number; heardAt: number }[] = [];
       for (let i = 0; i < SEQUENTIAL; i++) {
         const started = performance.now();
+        const postedAt = Date.now();
         const orderId = await placeOrder(token);
         const at = await confirmations.confirmed(orderId, 60_000);
         if (at === undefined) throw new Error(`order ${orderId} never confirmed`);
         latencies.push(at - started);
-        sequential.push(orderId);
+        sequential.push({ orderId, postedAt, heardAt: postedAt + (at - started) });
       }
       latencies.sort((a, b) => a - b);
       console.log(
         `latency POST /orders → CONFIRMED over ${SEQUENTIAL} sequential orders: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`,
       );
-      const wrongSequential = await notConfirmedInApi(token, sequential);
+      console.log(`latency by leg, p50 ms (from the orders' history): ${await hops(token, sequential)}`);
+      const wrongSequential = await notConfirmedInApi(token, sequential.map((order) => order.orderId));
       if (wrongSequential > 0) throw new Error(`${wrongSequential} orders announced as confirmed are not CONFIRMED in GET /orders/{id}`);
 
       const started = performance.now();
