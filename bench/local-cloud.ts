@@ -39,7 +39,8 @@ async function startLocalCloud(): Promise<{ child: ChildProcess; readyMs: number
       LOCAL_EDGE_PORT: String(PORTS.edge),
       LOCAL_CLOUD: 'embedded',
       AUTH_JWT_SECRET: SECRET,
-      POWERTOOLS_LOG_LEVEL: 'WARN',
+      // The functions' log level in the local stage (serverless.yml params): their INFO lines would cost CPU per order.
+      LOG_LEVEL: 'WARN',
     },
   });
   let output = '';
@@ -106,11 +107,12 @@ async function notConfirmedInApi(token: string, orderIds: string[]): Promise<num
 }
 
 /**
- * CPU milliseconds used so far by every process of the local cloud (Serverless with its worker
- * threads, the emulators' process): the figure that stays comparable on a busy machine. Linux only.
+ * CPU milliseconds used so far by each process of the local cloud (Serverless with its worker
+ * threads, the emulators' process), by pid: the figure that stays comparable on a busy machine.
+ * Linux only.
  */
-function cloudCpuMs(processGroup: number): number | undefined {
-  let ticks = 0;
+function cloudCpuMs(processGroup: number): Map<number, number> | undefined {
+  const byPid = new Map<number, number>();
   try {
     for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
       let stat: string;
@@ -120,12 +122,22 @@ function cloudCpuMs(processGroup: number): number | undefined {
         continue; // exited meanwhile
       }
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
-      if (Number(fields[2]) === processGroup) ticks += Number(fields[11]) + Number(fields[12]); // pgrp; utime + stime
+      // pgrp; utime + stime, in ticks of 10 ms (USER_HZ is 100 on Linux)
+      if (Number(fields[2]) === processGroup) byPid.set(Number(pid), (Number(fields[11]) + Number(fields[12])) * 10);
     }
   } catch {
     return undefined;
   }
-  return ticks * 10; // USER_HZ is 100 on Linux
+  return byPid;
+}
+
+/** CPU per order between two readings: in all, in the functions' process, in the emulators' process. */
+function cpuPerOrder(before: Map<number, number>, after: Map<number, number>, serverlessPid: number, orders: number): string {
+  const used = (pid: number) => (after.get(pid) ?? 0) - (before.get(pid) ?? 0);
+  const all = [...after.keys()].reduce((sum, pid) => sum + used(pid), 0);
+  const functions = used(serverlessPid);
+  const perOrder = (ms: number) => (ms / orders).toFixed(1);
+  return `${perOrder(all)} ms of local-cloud CPU per order: ${perOrder(functions)} in the functions' process, ${perOrder(all - functions)} in the emulators' process`;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -175,9 +187,7 @@ async function main() {
       const seconds = (Math.max(...confirmedAt.map((at) => at ?? performance.now())) - started) / 1000;
       const cpuAfter = cloudCpuMs(child.pid!);
       console.log(`throughput: ${placed.length} orders by ${CLIENTS} clients, all confirmed in ${seconds.toFixed(1)} s = ${(placed.length / seconds).toFixed(0)} orders/s, lost ${lost}`);
-      if (cpuBefore !== undefined && cpuAfter !== undefined) {
-        console.log(`cpu: ${((cpuAfter - cpuBefore) / placed.length).toFixed(0)} ms of local-cloud CPU per order (all its processes)`);
-      }
+      if (cpuBefore !== undefined && cpuAfter !== undefined) console.log(`cpu: ${cpuPerOrder(cpuBefore, cpuAfter, child.pid!, placed.length)}`);
       const wrong = await notConfirmedInApi(token, placed);
       console.log(`check: ${placed.length - wrong} of ${placed.length} orders read back CONFIRMED through GET /orders/{id}`);
     } finally {

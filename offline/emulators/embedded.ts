@@ -3,12 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createRequestHandler } from 'local-aws-sqs';
 import { createEdgeRouter, createForwarder } from './edge-router';
-import { createSnsService } from './sns-server';
+import { createSnsService, type SqsDelivery } from './sns-server';
 import { createS3Notifications } from './s3-notifications';
-import type { SnsAttributes } from './filter-policy';
 import { listenOn } from './listen';
 
 // Emulators without type declarations of their own.
@@ -47,7 +45,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     rmSync(s3Dir, { recursive: true, force: true });
   };
   try {
-    const { requestHandler } = createRequestHandler({
+    const { requestHandler, service: sqsService } = createRequestHandler({
       port: options.sqsPort,
       hostname: '127.0.0.1',
       accountId: options.accountId,
@@ -71,22 +69,18 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     const s3Address = (await s3.run()) as AddressInfo;
     servers.push((s3.httpServer as Server).unref());
 
-    const sqsClient = new SQSClient({
-      region: options.region,
-      endpoint: `http://127.0.0.1:${options.sqsPort}`,
-      credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.accessKeyId },
-    });
-    const sendToQueue = async (queueArn: string, body: string, attributes: SnsAttributes = {}) => {
+    // SNS and S3 deliver inside the cloud, as in AWS: straight into the queue's store, where a waiting
+    // long poll is woken, rather than through the SQS API (an SDK call and an HTTP request per delivery).
+    const sendToQueue: SqsDelivery = async (queueArn, body, attributes = {}) => {
       const name = queueArn.split(':').pop();
-      await sqsClient.send(
-        new SendMessageCommand({
-          QueueUrl: `http://127.0.0.1:${options.sqsPort}/${options.accountId}/${name}`,
-          MessageBody: body,
-          MessageAttributes: Object.fromEntries(
-            Object.entries(attributes).map(([k, a]) => [k, { DataType: a.DataType === 'Number' ? 'Number' : 'String', StringValue: a.StringValue }]),
-          ),
-        }),
-      );
+      const queue = sqsService.Queues.find((q) => q.QueueName === name);
+      if (!queue) throw new Error(`queue ${name} does not exist`);
+      queue.setRecord({
+        MessageBody: body,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([k, a]) => [k, { DataType: a.DataType === 'Number' ? 'Number' : 'String', StringValue: a.StringValue }]),
+        ),
+      });
     };
     const onError = (error: unknown) => options.log(`delivery failed: ${(error as Error).message}`);
     const sns = createSnsService({ region: options.region, accountId: options.accountId, endpoint: `http://127.0.0.1:${options.edgePort}`, deliver: sendToQueue, onDeliveryError: onError });

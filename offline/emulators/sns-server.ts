@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { matchesFilterPolicy, type SnsAttributes } from './filter-policy';
 
 /** How a published message reaches an SQS subscriber; the SQS emulator does the rest. */
-export type SqsDelivery = (queueArn: string, body: string, attributes: SnsAttributes) => Promise<void>;
+export type SqsDelivery = (queueArn: string, body: string, attributes?: SnsAttributes) => Promise<void>;
 
 type Subscription = {
   arn: string;
