@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { SNSEvent } from 'aws-lambda';
 import { orderEventPublisher } from '../lib/aws/order-events';
 import { config } from '../lib/config';
@@ -17,7 +16,6 @@ const deps = {
   ledger: paymentLedger(tableName),
   events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
   clock: () => new Date(),
-  newId: randomUUID,
 };
 
 /** SNS order-events, OrderPaid: reserve the stock, then CONFIRMED, or CANCELLED with a refund. */

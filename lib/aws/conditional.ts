@@ -4,3 +4,14 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 export function isConditionFailure(error: unknown): boolean {
   return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
+
+/**
+ * The code of each item of a cancelled transaction, in the order of its TransactItems ('None' for
+ * an item that was fine, 'ConditionalCheckFailed', 'TransactionConflict'…), or undefined when the
+ * error is not a cancelled transaction.
+ */
+export function cancellationReasons(error: unknown): string[] | undefined {
+  const cancelled = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+  if (cancelled?.name !== 'TransactionCanceledException' || !Array.isArray(cancelled.CancellationReasons)) return undefined;
+  return cancelled.CancellationReasons.map((reason) => reason.Code ?? 'None');
+}

@@ -29,8 +29,26 @@ export type Created = { order: Order; created: boolean };
 export type Transitioned = { order: Order; changed: boolean };
 
 function fromItem(item: Record<string, unknown>): Order {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, reservingBy: _by, reservingUntil: _until, ...order } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...order } = item;
   return order as Order;
+}
+
+/**
+ * The write that moves an order on to `to` only if it is still where we saw it (status and
+ * version), and the order it makes: sent on its own, or as one item of a transaction.
+ */
+export function transitionWrite(tableName: string, order: Order, to: OrderStatus, at: Date) {
+  const next = transition(order, to, at);
+  const filing = sweepFiling(to, at);
+  const update = {
+    TableName: tableName,
+    Key: orderKey(order.orderId),
+    UpdateExpression: `SET #status = :to, history = :history, version = :version${filing.expression}`,
+    ConditionExpression: '#status = :from AND version = :seen',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':to': to, ':from': order.status, ':history': next.history, ':version': next.version, ':seen': order.version, ...filing.values },
+  };
+  return { next, update };
 }
 
 export function orderStore(tableName: string) {
@@ -88,70 +106,13 @@ export function orderStore(tableName: string) {
 
     /** Moves the order on if it is still where we saw it; otherwise returns it as it now stands. */
     async transition(order: Order, to: OrderStatus, at: Date): Promise<Transitioned> {
-      const next = transition(order, to, at);
-      const filing = sweepFiling(to, at);
+      const { next, update } = transitionWrite(tableName, order, to, at);
       try {
-        await dynamo.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: orderKey(order.orderId),
-            UpdateExpression: `SET #status = :to, history = :history, version = :version${filing.expression}`,
-            ConditionExpression: '#status = :from AND version = :seen',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':to': to,
-              ':from': order.status,
-              ':history': next.history,
-              ':version': next.version,
-              ':seen': order.version,
-              ...filing.values,
-            },
-          }),
-        );
+        await dynamo.send(new UpdateCommand(update));
         return { order: next, changed: true };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         return { order: (await get(order.orderId))!, changed: false };
-      }
-    },
-
-    /**
-     * Claims a PAID order for one delivery of OrderPaid until `until`, so that two deliveries never
-     * reserve its stock at once; false while another delivery's claim runs, or once the order moved on.
-     */
-    async claimReservation(orderId: string, deliveryId: string, now: Date, until: Date): Promise<boolean> {
-      try {
-        await dynamo.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: orderKey(orderId),
-            UpdateExpression: 'SET reservingBy = :delivery, reservingUntil = :until',
-            ConditionExpression: '#status = :paid AND (attribute_not_exists(reservingBy) OR reservingUntil < :now)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':delivery': deliveryId, ':until': until.toISOString(), ':now': now.toISOString(), ':paid': 'PAID' },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        return false;
-      }
-    },
-
-    /** Ends a delivery's claim before it lapses; a no-op when the claim is not (or no longer) its own. */
-    async releaseReservation(orderId: string, deliveryId: string): Promise<void> {
-      try {
-        await dynamo.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: orderKey(orderId),
-            UpdateExpression: 'REMOVE reservingBy, reservingUntil',
-            ConditionExpression: 'reservingBy = :delivery',
-            ExpressionAttributeValues: { ':delivery': deliveryId },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
       }
     },
 

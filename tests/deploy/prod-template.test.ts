@@ -69,7 +69,7 @@ const EXPECTED_GRANTS: Record<string, Grants> = {
     'sqs:GetQueueAttributes': ['PaymentsQueue'],
   },
   // order-store get/transition, stock-store take/giveBack (+Get), ledger refund (+Get)
-  reserveInventory: { 'dynamodb:GetItem': [TABLE], 'dynamodb:UpdateItem': [TABLE], 'dynamodb:PutItem': [TABLE], 'dynamodb:DeleteItem': [TABLE], ...announces, ...sendsFailuresTo('ReserveInventoryFailuresQueue') },
+  reserveInventory: { 'dynamodb:GetItem': [TABLE], 'dynamodb:UpdateItem': [TABLE], ...announces, ...sendsFailuresTo('ReserveInventoryFailuresQueue') },
   // order-store get, notification-store write
   notifyCustomer: { 'dynamodb:GetItem': [TABLE], 'dynamodb:PutItem': [TABLE], ...sendsFailuresTo('NotifyCustomerFailuresQueue') },
   // GetObject of the upload; import-store get/complete; placeOrder as createOrder

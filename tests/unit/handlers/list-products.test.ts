@@ -2,6 +2,7 @@ import type * as ListProductsModule from '../../../handlers/list-products';
 import { SAMPLE_CATALOG } from '../../../lib/catalog/sample-catalog';
 import { seedCatalog, startDynalite, type TestTable } from '../../support/dynalite';
 import { httpEvent, invokeHttp } from '../../support/events';
+import { pendingOrder } from '../../support/fakes';
 import { lambdaContext } from '../../support/lambda-context';
 
 let table: TestTable;
@@ -11,9 +12,12 @@ beforeAll(async () => {
   table = await startDynalite();
   await seedCatalog(table);
   ({ handler } = await import('../../../handlers/list-products'));
-  // Reservations live on the product items; the catalog must not show them.
+  // Stock taken for a confirmed order shows in the catalog.
+  const orders = (await import('../../../lib/orders/order-store')).orderStore(table.tableName);
+  const placed = (await orders.create(pendingOrder({ orderId: 'order-1', items: [{ sku: 'SKU-1', quantity: 2, unitPriceCents: 2499 }] }))).order;
+  const paid = (await orders.transition(placed, 'PAID', new Date())).order;
   const stock = (await import('../../../lib/inventory/stock-store')).stockStore(table.tableName);
-  await stock.take('SKU-1', 'order-1', 2);
+  await stock.reserveAndConfirm(paid, new Date());
 });
 afterAll(() => table.close());
 

@@ -1,238 +1,152 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { TransientError } from '../../../../lib/errors';
 import type { StockStore } from '../../../../lib/inventory/stock-store';
+import type { Order, OrderItem } from '../../../../lib/orders/order';
+import type { OrderStore } from '../../../../lib/orders/order-store';
 import { seedCatalog, startDynalite, type TestTable } from '../../../support/dynalite';
+import { pendingOrder } from '../../../support/fakes';
 
 let table: TestTable;
 let stock: StockStore;
+let orders: OrderStore;
 
 beforeAll(async () => {
   table = await startDynalite();
   await seedCatalog(table, [
     { sku: 'SKU-TEN', name: 'Ten in stock', priceCents: 100, currency: 'EUR', stock: 10 },
+    { sku: 'SKU-FIVE', name: 'Five in stock', priceCents: 100, currency: 'EUR', stock: 5 },
     { sku: 'SKU-ONE', name: 'One in stock', priceCents: 100, currency: 'EUR', stock: 1 },
-    { sku: 'SKU-GIVE', name: 'For give-back', priceCents: 100, currency: 'EUR', stock: 5 },
+    { sku: 'SKU-LAST', name: 'The last one', priceCents: 100, currency: 'EUR', stock: 1 },
     { sku: 'SKU-ZERO', name: 'Sold out', priceCents: 100, currency: 'EUR', stock: 0 },
-    { sku: 'SKU-MANY', name: 'Ordered often', priceCents: 100, currency: 'EUR', stock: 1000 },
-    { sku: 'SKU-CRASH', name: 'For interrupted calls', priceCents: 100, currency: 'EUR', stock: 100 },
-    { sku: 'SKU-ONE-LEFT', name: 'One left, for interrupted calls', priceCents: 100, currency: 'EUR', stock: 1 },
+    { sku: 'SKU-TWINS', name: 'For twin deliveries', priceCents: 100, currency: 'EUR', stock: 20 },
   ]);
   stock = (await import('../../../../lib/inventory/stock-store')).stockStore(table.tableName);
+  orders = (await import('../../../../lib/orders/order-store')).orderStore(table.tableName);
 });
 afterAll(() => table.close());
 
+const at = new Date('2026-11-22T10:00:02.500Z');
 const productItem = async (sku: string) =>
   (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: 'CATALOG', sk: sku }, ConsistentRead: true }))).Item;
 const stockOf = async (sku: string) => (await productItem(sku))?.stock;
-const reservationItem = async (orderId: string, sku: string) =>
-  (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: `ORDER#${orderId}`, sk: `RESERVATION#${sku}` }, ConsistentRead: true })))
-    .Item;
-/** The product names no order as in flight: every reservation it took part in is settled. */
-const expectSettled = async (sku: string) => {
-  const item = await productItem(sku);
-  expect(item).not.toHaveProperty('reservedFor');
-  expect(item).not.toHaveProperty('returningFor');
-};
+const item = (sku: string, quantity = 1): OrderItem => ({ sku, quantity, unitPriceCents: 100 });
 
-/** A call stopped (crashed, timed out) after writing the product item, before recording it on the order. */
-const stockTakenUnrecorded = (sku: string, orderId: string, quantity: number) =>
-  table.doc.send(
-    new UpdateCommand({
-      TableName: table.tableName,
-      Key: { pk: 'CATALOG', sk: sku },
-      UpdateExpression: 'SET stock = stock - :qty ADD reservedFor :order',
-      ExpressionAttributeValues: { ':qty': quantity, ':order': new Set([orderId]) },
-    }),
-  );
-const stockReturnedUnrecorded = (sku: string, orderId: string, quantity: number) =>
-  table.doc.send(
-    new UpdateCommand({
-      TableName: table.tableName,
-      Key: { pk: 'CATALOG', sk: sku },
-      UpdateExpression: 'SET stock = stock + :qty ADD returningFor :order',
-      ExpressionAttributeValues: { ':qty': quantity, ':order': new Set([orderId]) },
-    }),
-  );
-const forgetReservation = (orderId: string, sku: string) =>
-  table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: { pk: `ORDER#${orderId}`, sk: `RESERVATION#${sku}` } }));
-const recordReservation = (orderId: string, sku: string, quantity: number) =>
-  table.doc.send(new PutCommand({ TableName: table.tableName, Item: { pk: `ORDER#${orderId}`, sk: `RESERVATION#${sku}`, sku, quantity } }));
+/** A PAID order, as processPayment leaves it. */
+async function paidOrder(orderId: string, items: OrderItem[]): Promise<Order> {
+  const placed = (await orders.create(pendingOrder({ orderId, items }))).order;
+  return (await orders.transition(placed, 'PAID', new Date('2026-11-22T10:00:01.250Z'))).order;
+}
 
-describe('stockStore', () => {
-  it('takes the quantity for an order', async () => {
-    await expect(stock.take('SKU-TEN', 'order-a', 3)).resolves.toBe(true);
+describe('stockStore.reserveAndConfirm', () => {
+  it('takes the quantity of every item and confirms the order, in one write', async () => {
+    const order = await paidOrder('stock-ok', [item('SKU-TEN', 3), item('SKU-FIVE', 2)]);
 
-    expect(await stockOf('SKU-TEN')).toBe(7);
+    const reservation = await stock.reserveAndConfirm(order, at);
+
+    expect(reservation).toMatchObject({ outcome: 'CONFIRMED', order: { status: 'CONFIRMED', version: 3 } });
+    await expect(orders.get('stock-ok')).resolves.toEqual(reservation.outcome === 'CONFIRMED' ? reservation.order : undefined);
+    expect([await stockOf('SKU-TEN'), await stockOf('SKU-FIVE')]).toEqual([7, 3]);
   });
 
-  it('takes nothing more when the same order takes again', async () => {
-    await stock.take('SKU-TEN', 'order-b', 2);
-    const before = await stockOf('SKU-TEN');
+  it('takes nothing and leaves the order PAID when any item is short', async () => {
+    const order = await paidOrder('stock-short', [item('SKU-TEN', 1), item('SKU-ONE', 2)]);
+    const before = [await stockOf('SKU-TEN'), await stockOf('SKU-ONE')];
 
-    await expect(stock.take('SKU-TEN', 'order-b', 2)).resolves.toBe(true);
+    const reservation = await stock.reserveAndConfirm(order, at);
 
-    expect(await stockOf('SKU-TEN')).toBe(before);
+    expect(reservation).toEqual({ outcome: 'SHORT' });
+    expect([await stockOf('SKU-TEN'), await stockOf('SKU-ONE')]).toEqual(before);
+    await expect(orders.get('stock-short')).resolves.toMatchObject({ status: 'PAID', version: 2 });
   });
 
-  it('refuses a quantity above the stock and takes nothing', async () => {
-    await expect(stock.take('SKU-ZERO', 'order-c', 1)).resolves.toBe(false);
+  it('answers SHORT for a product with no stock at all', async () => {
+    const order = await paidOrder('stock-zero', [item('SKU-ZERO')]);
+
+    await expect(stock.reserveAndConfirm(order, at)).resolves.toEqual({ outcome: 'SHORT' });
 
     expect(await stockOf('SKU-ZERO')).toBe(0);
   });
 
+  it('answers SHORT for a SKU no longer in the catalog, creating no product', async () => {
+    const order = await paidOrder('stock-gone', [item('SKU-GONE')]);
+
+    await expect(stock.reserveAndConfirm(order, at)).resolves.toEqual({ outcome: 'SHORT' });
+
+    expect(await productItem('SKU-GONE')).toBeUndefined();
+  });
+
+  it('answers MOVED_ON, taking nothing, when the order changed since it was read', async () => {
+    const order = await paidOrder('stock-moved', [item('SKU-TEN')]);
+    await orders.transition(order, 'CANCELLED', at);
+    const before = await stockOf('SKU-TEN');
+
+    await expect(stock.reserveAndConfirm(order, at)).resolves.toEqual({ outcome: 'MOVED_ON' });
+
+    expect(await stockOf('SKU-TEN')).toBe(before);
+    await expect(orders.get('stock-moved')).resolves.toMatchObject({ status: 'CANCELLED' });
+  });
+
   it('never sells the last unit twice to racing orders', async () => {
-    const results = await Promise.all(['race-1', 'race-2', 'race-3', 'race-4'].map((orderId) => stock.take('SKU-ONE', orderId, 1)));
+    const racing = [await paidOrder('stock-race-1', [item('SKU-LAST')]), await paidOrder('stock-race-2', [item('SKU-LAST')])];
 
-    expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await stockOf('SKU-ONE')).toBe(0);
+    const outcomes = (await Promise.all(racing.map((order) => stock.reserveAndConfirm(order, at)))).map((r) => r.outcome);
+
+    expect(outcomes.sort()).toEqual(['CONFIRMED', 'SHORT']);
+    expect(await stockOf('SKU-LAST')).toBe(0);
   });
 
-  it('answers false for a SKU that is not in the catalog, creating nothing', async () => {
-    await expect(stock.take('SKU-404', 'order-d', 1)).resolves.toBe(false);
+  it('takes the stock once when deliveries of one order race: one confirms, the others find it moved on', async () => {
+    const order = await paidOrder('stock-twins', [item('SKU-TWINS', 4)]);
 
-    expect(await stockOf('SKU-404')).toBeUndefined();
+    const outcomes = (await Promise.all(Array.from({ length: 5 }, () => stock.reserveAndConfirm(order, at)))).map((r) => r.outcome);
+
+    expect(outcomes.sort()).toEqual(['CONFIRMED', 'MOVED_ON', 'MOVED_ON', 'MOVED_ON', 'MOVED_ON']);
+    expect(await stockOf('SKU-TWINS')).toBe(16);
+    await expect(orders.get('stock-twins')).resolves.toMatchObject({ status: 'CONFIRMED', version: 3 });
   });
 
-  it('gives back what an order took, once', async () => {
-    await stock.take('SKU-GIVE', 'order-e', 4);
+  it('leaves the product item as the catalog wrote it, but for its stock', async () => {
+    const before = await productItem('SKU-FIVE');
+    const order = await paidOrder('stock-fields', [item('SKU-FIVE')]);
 
-    await stock.giveBack('SKU-GIVE', 'order-e', 4);
-    await stock.giveBack('SKU-GIVE', 'order-e', 4);
+    await stock.reserveAndConfirm(order, at);
 
-    expect(await stockOf('SKU-GIVE')).toBe(5);
+    expect(await productItem('SKU-FIVE')).toEqual({ ...before, stock: (before!.stock as number) - 1 });
+  });
+});
+
+describe('stockStore.reserveAndConfirm when DynamoDB cancels the transaction for another reason', () => {
+  it('throws a TransientError on a conflict with another transaction, so that Lambda retries', async () => {
+    const { dynamo } = await import('../../../../lib/aws/dynamodb');
+    const stubbed = mockClient(dynamo);
+    stubbed.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }],
+      }),
+    );
+    try {
+      const order = pendingOrder({ orderId: 'stock-conflict', status: 'PAID', version: 2, items: [item('SKU-TEN')] });
+
+      await expect(stock.reserveAndConfirm(order, at)).rejects.toThrow(TransientError);
+    } finally {
+      stubbed.restore();
+    }
   });
 
-  it('gives back nothing for an order that took nothing', async () => {
-    await stock.giveBack('SKU-GIVE', 'order-never', 3);
+  it('passes on an error that is not a cancelled transaction', async () => {
+    const { dynamo } = await import('../../../../lib/aws/dynamodb');
+    const stubbed = mockClient(dynamo);
+    stubbed.on(TransactWriteCommand).rejects(new Error('socket hang up'));
+    try {
+      const order = pendingOrder({ orderId: 'stock-down', status: 'PAID', version: 2, items: [item('SKU-TEN')] });
 
-    expect(await stockOf('SKU-GIVE')).toBe(5);
-  });
-
-  it('records each reservation on its order, and forgets it once given back', async () => {
-    await stock.take('SKU-TEN', 'order-f', 2);
-
-    expect(await reservationItem('order-f', 'SKU-TEN')).toEqual({ pk: 'ORDER#order-f', sk: 'RESERVATION#SKU-TEN', sku: 'SKU-TEN', quantity: 2 });
-
-    await stock.giveBack('SKU-TEN', 'order-f', 2);
-
-    expect(await reservationItem('order-f', 'SKU-TEN')).toBeUndefined();
-  });
-
-  it('keeps the product item from growing: after many orders took and gave back, it names none of them', async () => {
-    const orderIds = Array.from({ length: 60 }, (_, i) => `many-${i + 1}`);
-
-    for (const orderId of orderIds) await expect(stock.take('SKU-MANY', orderId, 2)).resolves.toBe(true);
-    for (const orderId of orderIds.slice(0, 20)) await stock.giveBack('SKU-MANY', orderId, 2);
-
-    expect(await stockOf('SKU-MANY')).toBe(1000 - 40 * 2);
-    await expectSettled('SKU-MANY');
-    expect(await reservationItem('many-21', 'SKU-MANY')).toMatchObject({ quantity: 2 });
-    expect(await reservationItem('many-20', 'SKU-MANY')).toBeUndefined();
-  });
-
-  describe('after a call that stopped half-way (it is called again on redelivery)', () => {
-    it('finishes a take that took the stock but did not record it, taking nothing more', async () => {
-      const before = await stockOf('SKU-CRASH');
-      await stockTakenUnrecorded('SKU-CRASH', 'crash-1', 3);
-
-      await expect(stock.take('SKU-CRASH', 'crash-1', 3)).resolves.toBe(true);
-
-      expect(await stockOf('SKU-CRASH')).toBe(before - 3);
-      expect(await reservationItem('crash-1', 'SKU-CRASH')).toMatchObject({ quantity: 3 });
-      await expectSettled('SKU-CRASH');
-    });
-
-    it('finishes a take that recorded the reservation but did not clear its mark', async () => {
-      const before = await stockOf('SKU-CRASH');
-      await stockTakenUnrecorded('SKU-CRASH', 'crash-2', 2);
-      await recordReservation('crash-2', 'SKU-CRASH', 2);
-
-      await expect(stock.take('SKU-CRASH', 'crash-2', 2)).resolves.toBe(true);
-
-      expect(await stockOf('SKU-CRASH')).toBe(before - 2);
-      await expectSettled('SKU-CRASH');
-    });
-
-    it('gives back, once, what a take that stopped before recording it took', async () => {
-      const before = await stockOf('SKU-CRASH');
-      await stockTakenUnrecorded('SKU-CRASH', 'crash-3', 4);
-
-      await stock.giveBack('SKU-CRASH', 'crash-3', 4);
-      await stock.giveBack('SKU-CRASH', 'crash-3', 4);
-
-      expect(await stockOf('SKU-CRASH')).toBe(before);
-      await expectSettled('SKU-CRASH');
-    });
-
-    it('gives back, once, what a take that stopped before clearing its mark took', async () => {
-      const before = await stockOf('SKU-CRASH');
-      await stockTakenUnrecorded('SKU-CRASH', 'crash-4', 4);
-      await recordReservation('crash-4', 'SKU-CRASH', 4);
-
-      await stock.giveBack('SKU-CRASH', 'crash-4', 4);
-      await stock.giveBack('SKU-CRASH', 'crash-4', 4);
-
-      expect(await stockOf('SKU-CRASH')).toBe(before);
-      expect(await reservationItem('crash-4', 'SKU-CRASH')).toBeUndefined();
-      await expectSettled('SKU-CRASH');
-    });
-
-    it.each([
-      ['the stock was returned', false],
-      ['the reservation was forgotten too', true],
-    ])('finishes a give-back that stopped after %s, returning nothing more', async (_label, forgotten) => {
-      const orderId = `crash-give-${forgotten}`;
-      const before = await stockOf('SKU-CRASH');
-      await stock.take('SKU-CRASH', orderId, 5);
-      await stockReturnedUnrecorded('SKU-CRASH', orderId, 5);
-      if (forgotten) await forgetReservation(orderId, 'SKU-CRASH');
-
-      await stock.giveBack('SKU-CRASH', orderId, 5);
-
-      expect(await stockOf('SKU-CRASH')).toBe(before);
-      expect(await reservationItem(orderId, 'SKU-CRASH')).toBeUndefined();
-      await expectSettled('SKU-CRASH');
-    });
-
-    it.each([
-      ['the stock was returned', false],
-      ['the reservation was forgotten too', true],
-    ])('takes again, once, after a give-back that stopped after %s', async (_label, forgotten) => {
-      const orderId = `crash-retake-${forgotten}`;
-      const before = await stockOf('SKU-CRASH');
-      await stock.take('SKU-CRASH', orderId, 5);
-      await stockReturnedUnrecorded('SKU-CRASH', orderId, 5);
-      if (forgotten) await forgetReservation(orderId, 'SKU-CRASH');
-
-      await expect(stock.take('SKU-CRASH', orderId, 5)).resolves.toBe(true);
-
-      expect(await stockOf('SKU-CRASH')).toBe(before - 5);
-      expect(await reservationItem(orderId, 'SKU-CRASH')).toMatchObject({ quantity: 5 });
-      await expectSettled('SKU-CRASH');
-    });
-
-    it('takes again, once, after a give-back that stopped while a finished take had not cleared its mark', async () => {
-      const before = await stockOf('SKU-CRASH');
-      await stockTakenUnrecorded('SKU-CRASH', 'crash-both', 3);
-      await recordReservation('crash-both', 'SKU-CRASH', 3);
-      await stockReturnedUnrecorded('SKU-CRASH', 'crash-both', 3);
-
-      await expect(stock.take('SKU-CRASH', 'crash-both', 3)).resolves.toBe(true);
-
-      expect(await stockOf('SKU-CRASH')).toBe(before - 3);
-      expect(await reservationItem('crash-both', 'SKU-CRASH')).toMatchObject({ quantity: 3 });
-      await expectSettled('SKU-CRASH');
-    });
-
-    it('clears the mark of a finished give-back even when the stock is now short', async () => {
-      await stock.take('SKU-ONE-LEFT', 'crash-short', 1);
-      await stockReturnedUnrecorded('SKU-ONE-LEFT', 'crash-short', 1);
-      await forgetReservation('crash-short', 'SKU-ONE-LEFT');
-      await stock.take('SKU-ONE-LEFT', 'crash-other', 1);
-
-      await expect(stock.take('SKU-ONE-LEFT', 'crash-short', 1)).resolves.toBe(false);
-
-      expect(await stockOf('SKU-ONE-LEFT')).toBe(0);
-      await expectSettled('SKU-ONE-LEFT');
-    });
+      await expect(stock.reserveAndConfirm(order, at)).rejects.toThrow('socket hang up');
+    } finally {
+      stubbed.restore();
+    }
   });
 });

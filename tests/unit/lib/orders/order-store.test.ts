@@ -182,49 +182,6 @@ describe('orderStore.transition', () => {
   });
 });
 
-describe('orderStore.claimReservation', () => {
-  const at = (seconds: number) => new Date(Date.parse('2026-11-22T10:00:00.000Z') + seconds * 1000);
-
-  it('lets one delivery claim a PAID order until its claim lapses, then another', async () => {
-    const placed = (await orders.create(pendingOrder({ orderId: 'store-claim-1' }))).order;
-    const paid = (await orders.transition(placed, 'PAID', at(1))).order;
-
-    const claims = [
-      await orders.claimReservation('store-claim-1', 'delivery-1', at(2), at(32)),
-      await orders.claimReservation('store-claim-1', 'delivery-2', at(3), at(33)),
-      await orders.claimReservation('store-claim-1', 'delivery-2', at(31), at(61)),
-      await orders.claimReservation('store-claim-1', 'delivery-3', at(33), at(63)),
-    ];
-
-    expect(claims).toEqual([true, false, false, true]);
-    expect(await rawOrderItem('store-claim-1')).toMatchObject({ reservingBy: 'delivery-3', reservingUntil: at(63).toISOString() });
-    await expect(orders.get('store-claim-1')).resolves.toEqual(paid);
-  });
-
-  it("ends a delivery's own claim early, and no other delivery's", async () => {
-    const placed = (await orders.create(pendingOrder({ orderId: 'store-claim-3' }))).order;
-    await orders.transition(placed, 'PAID', at(1));
-    await orders.claimReservation('store-claim-3', 'delivery-1', at(2), at(32));
-
-    await orders.releaseReservation('store-claim-3', 'delivery-2');
-    const stillHeld = await orders.claimReservation('store-claim-3', 'delivery-2', at(3), at(33));
-    await orders.releaseReservation('store-claim-3', 'delivery-1');
-    const released = await orders.claimReservation('store-claim-3', 'delivery-2', at(4), at(34));
-
-    expect([stillHeld, released]).toEqual([false, true]);
-    await orders.releaseReservation('store-claim-missing', 'delivery-1');
-    expect(await rawOrderItem('store-claim-missing')).toBeUndefined();
-  });
-
-  it('refuses to claim an order that is not PAID, or does not exist, creating nothing', async () => {
-    await orders.create(pendingOrder({ orderId: 'store-claim-2' }));
-
-    await expect(orders.claimReservation('store-claim-2', 'delivery-1', at(2), at(32))).resolves.toBe(false);
-    await expect(orders.claimReservation('store-claim-missing', 'delivery-1', at(2), at(32))).resolves.toBe(false);
-    expect(await rawOrderItem('store-claim-missing')).toBeUndefined();
-  });
-});
-
 describe('orderStore.pendingBefore', () => {
   it('lists PENDING orders created before the cutoff, oldest first, up to the limit', async () => {
     // Arrange: a separate day keeps these apart from the other tests' orders.
