@@ -71,12 +71,14 @@ export function startStreamConsumer(plan: StreamConsumerPlan, options: StreamOpt
       const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: plan.batchSize }));
       iterator = page.NextShardIterator;
       const records = page.Records ?? [];
-      if (records.length === 0) {
-        await (options.writes ? options.writes.sleep(options.idlePollMs, seen, abort.signal) : sleep(options.idlePollMs));
-        continue;
+      if (records.length > 0) {
+        if (!(await processInOrder(streamArn, shardId, records))) return; // stopped mid-batch: no checkpoint
+        options.checkpoints.set(checkpointKey, records[records.length - 1].SequenceNumber!);
       }
-      if (!(await processInOrder(streamArn, shardId, records))) return; // stopped mid-batch: no checkpoint
-      options.checkpoints.set(checkpointKey, records[records.length - 1].SequenceNumber!);
+      // A read that reached the shard's tip needs no second, empty read when writes are signalled: the
+      // sleep returns at once if anything was written since this read began.
+      const atTip = records.length === 0 || (options.writes !== undefined && records.length < plan.batchSize && page.MillisBehindLatest === 0);
+      if (atTip) await (options.writes ? options.writes.sleep(options.idlePollMs, seen, abort.signal) : sleep(options.idlePollMs));
     }
   };
 

@@ -152,6 +152,33 @@ describe("startStreamConsumer: Lambda's Kinesis event source mapping, on the emb
     await eventually(() => (fn.calls().flat().includes('woken') ? true : undefined), 'the record written while the shard slept');
   });
 
+  it('reads a shard once per signalled write at its tip: no second, empty read after each batch', async () => {
+    const fn = await streamFunction({});
+    lambda.script(fn.plan.functionName, succeed());
+    const reads: string[] = [];
+    clients.kinesis.middlewareStack.add(
+      (next, context) => (args) => {
+        if (context.commandName === 'GetRecordsCommand') reads.push(context.commandName);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countGetRecords' },
+    );
+    try {
+      fn.start({ idlePollMs: 120_000, writes: cloud.streamWrites }); // after a read at the tip, only a write wakes it
+      await eventually(() => (reads.length === 1 ? true : undefined), 'the first, empty read');
+
+      await fn.put('first');
+      await eventually(() => (fn.calls().flat().includes('first') ? true : undefined), 'the first record');
+      await fn.put('second');
+      await eventually(() => (fn.calls().flat().includes('second') ? true : undefined), 'the second record');
+      await sleep(200);
+
+      expect(reads).toHaveLength(3);
+    } finally {
+      clients.kinesis.middlewareStack.remove('countGetRecords');
+    }
+  });
+
   it('with bisectBatchOnFunctionError, isolates a poison record: the good ones around it go through, it goes to the on-failure queue', async () => {
     const fn = await streamFunction({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 1 });
     lambda.script(fn.plan.functionName, poisonFails);
