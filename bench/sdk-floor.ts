@@ -12,7 +12,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const CALLS = Number(process.env.BENCH_SDK_CALLS ?? 3000);
 /** The handlers' SDK calls per order on the CONFIRMED path, counted at the edge (README, Benchmarks). */
-const HANDLER_CALLS_PER_ORDER = 24;
+const HANDLER_CALLS_PER_ORDER = 19;
 
 /** The answering server, run as a child of this script so its CPU is not counted here. */
 function serve(): void {
