@@ -4,6 +4,7 @@ import type { FromCloud, ToCloud } from './cloud-process';
 import type { LocalCloud } from './local-cloud';
 import type { LocalCloudSettings } from './settings';
 import type { ServiceConfig } from './provision/plan';
+import type { Invoker } from './triggers/invoke';
 
 export type CloudStart = { config: ServiceConfig; settings: LocalCloudSettings; stage: string; serviceDir: string };
 
@@ -17,6 +18,8 @@ export type RunningCloud = {
 export type CloudProcess = {
   /** Brings the local cloud up (emulators, resources, seed data) and settles when it is ready. */
   start(start: CloudStart): Promise<RunningCloud>;
+  /** Runs, with `invoke`, the invocations the local cloud's event sources ask this process for. */
+  answerInvocations(invoke: Invoker): void;
   stop(): Promise<void>;
 };
 
@@ -61,6 +64,14 @@ export function forkLocalCloud(log: (message: string) => void): CloudProcess {
         environment: ready.environment,
         startEventSources: async () => void (await answer('event-sources-started', { type: 'start-event-sources' })),
       };
+    },
+    answerInvocations(invoke) {
+      child.on('message', (message: FromCloud) => {
+        if (message.type !== 'invoke') return;
+        invoke(message.functionName, message.event)
+          .catch((error: Error) => ({ ok: false as const, error: { errorType: error.name, errorMessage: error.message } }))
+          .then((invocation) => send({ type: 'invoked', id: message.id, invocation }));
+      });
     },
     stop: () => stopChild(child, send),
   };

@@ -4,21 +4,34 @@
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 import type { LocalCloudSettings } from './settings';
 import type { ServiceConfig } from './provision/plan';
+import type { Invocation, Invoker } from './triggers/invoke';
 
 export type ToCloud =
   | { type: 'start'; config: ServiceConfig; settings: LocalCloudSettings; stage: string; serviceDir: string }
   | { type: 'start-event-sources' }
+  | { type: 'invoked'; id: number; invocation: Invocation }
   | { type: 'stop' };
 
 export type FromCloud =
   | { type: 'ready'; mode: LocalCloud['mode']; environment: Record<string, string> }
   | { type: 'event-sources-started' }
   | { type: 'failed'; message: string }
-  | { type: 'log'; message: string };
+  | { type: 'log'; message: string }
+  | { type: 'invoke'; id: number; functionName: string; event: unknown };
 
 let cloud: LocalCloud | undefined;
 // After a Ctrl-C the parent may be gone first: what it can no longer read is dropped, not thrown.
 const send = (message: FromCloud) => process.connected && process.send?.(message, () => undefined);
+
+// The event sources invoke the functions in the parent, which runs them, over this IPC channel.
+const invocations = new Map<number, (invocation: Invocation) => void>();
+let lastInvocation = 0;
+const invokeInParent: Invoker = (functionName, event) =>
+  new Promise((resolve) => {
+    const id = ++lastInvocation;
+    invocations.set(id, resolve);
+    send({ type: 'invoke', id, functionName, event });
+  });
 
 async function stop(code: number): Promise<never> {
   await cloud?.stop().catch(() => undefined);
@@ -28,7 +41,7 @@ async function stop(code: number): Promise<never> {
 process.on('message', async (message: ToCloud) => {
   if (message.type === 'start') {
     try {
-      cloud = await startLocalCloud(message.config, message.settings, message.stage, message.serviceDir, (m) => send({ type: 'log', message: m }));
+      cloud = await startLocalCloud(message.config, message.settings, message.stage, message.serviceDir, invokeInParent, (m) => send({ type: 'log', message: m }));
       send({ type: 'ready', mode: cloud.mode, environment: cloud.plan.environment });
     } catch (error) {
       send({ type: 'failed', message: (error as Error).message });
@@ -38,6 +51,10 @@ process.on('message', async (message: ToCloud) => {
   if (message.type === 'start-event-sources') {
     cloud?.startEventSources();
     send({ type: 'event-sources-started' });
+  }
+  if (message.type === 'invoked') {
+    invocations.get(message.id)?.(message.invocation);
+    invocations.delete(message.id);
   }
   if (message.type === 'stop') await stop(0);
 });

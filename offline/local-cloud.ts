@@ -8,6 +8,7 @@ import { seedCatalog } from './provision/seed';
 import { seedSamples } from './provision/seed-samples';
 import { startAsyncConsumer } from './triggers/async-consumer';
 import { fileCheckpoints } from './triggers/checkpoints';
+import type { Invoker } from './triggers/invoke';
 import { startStreamConsumer } from './triggers/stream-consumer';
 import { createDeliveryTwins, startQueueBridge } from './triggers/queue-bridge';
 import { startScheduler } from './triggers/scheduler';
@@ -17,9 +18,9 @@ import { detectMode, type Mode } from './mode';
 /**
  * Brings the local cloud up: the emulators (unless ElasticMQ + LocalStack are already there), every
  * resource of serverless.yml, the sample catalog. Event sources start later, once the functions can
- * be invoked.
+ * be invoked through `invoke`.
  */
-export async function startLocalCloud(config: ServiceConfig, settings: LocalCloudSettings, stage: string, serviceDir: string, log: (m: string) => void) {
+export async function startLocalCloud(config: ServiceConfig, settings: LocalCloudSettings, stage: string, serviceDir: string, invoke: Invoker, log: (m: string) => void) {
   const plan = planFor(config, settings, stage);
   const endpoints = localEndpoints(settings, plan.region);
   const mode: Mode = await detectMode(settings, process.env.LOCAL_CLOUD);
@@ -56,7 +57,7 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
     plan,
     endpoints,
     startEventSources() {
-      const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log };
+      const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log, invoke };
       if (mode === 'docker') consumers.push(startQueueBridge(plan, clients, log));
       for (const consumer of plan.asyncConsumers) {
         consumers.push(startAsyncConsumer(consumer, { ...common, retryDelaysSeconds: settings.asyncRetryDelaysSeconds, concurrency: settings.asyncConcurrency }));

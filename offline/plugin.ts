@@ -1,6 +1,7 @@
 import { LOCAL_JWT_SECRET } from '../lib/auth/local-secret';
 import { buildFunctionsTogether, canBuildTogether, type EsbuildPlugin, type FunctionsBuild } from './build';
 import { forkLocalCloud, type CloudProcess, type RunningCloud } from './cloud-client';
+import { directInvoker, OFFLINE_RUNTIME } from './direct-invoker';
 import { forgetLoadedBundles } from './loaded-bundles';
 import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './settings';
 import type { ServiceConfig } from './provision/plan';
@@ -18,8 +19,7 @@ type Log = { (message: string): void; verbose(message: string): void; notice(mes
 
 // The Lambda runtime of serverless-offline (hapi and its routes), which serverless-offline-sqs and
 // serverless-offline load right after this plugin's offline:start:init: loaded while the local cloud
-// starts, it is off the path to ready. A name in a variable: Node resolves it, not the type checker.
-const OFFLINE_RUNTIME = 'serverless-offline/lambda';
+// starts, it is off the path to ready.
 const loadOfflineRuntime = () => import(OFFLINE_RUNTIME).then(() => undefined);
 
 /**
@@ -46,6 +46,7 @@ export class LocalCloudPlugin {
   private starting?: Promise<RunningCloud>;
   private functions?: FunctionsBuild;
   private buildDir?: string;
+  private invoker?: Awaited<ReturnType<typeof directInvoker>>;
 
   constructor(
     private readonly serverless: Serverless,
@@ -145,6 +146,10 @@ export class LocalCloudPlugin {
   }
 
   private async ready(): Promise<void> {
+    // The functions as serverless-offline runs them, now that serverless-esbuild has pointed them at their bundles.
+    const offline = this.serverless.service.custom?.['serverless-offline'] ?? {};
+    this.invoker = await directInvoker(this.serverless, offline, this.serverless.service.functions);
+    this.cloudProcess?.answerInvocations(this.invoker.invoke);
     await this.cloud?.startEventSources();
     const s = this.settings();
     const seconds = process.uptime().toFixed(1);
@@ -180,6 +185,8 @@ export class LocalCloudPlugin {
 
   private async stop(): Promise<void> {
     await Promise.all([this.cloudProcess?.stop(), this.functions?.dispose()]);
+    await this.invoker?.stop();
+    this.invoker = undefined;
     this.cloudProcess = undefined;
     this.cloud = undefined;
   }

@@ -2,7 +2,7 @@ import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMe
 import type { LocalClients } from '../provision/clients';
 import type { AsyncConsumerPlan } from '../provision/plan';
 import { failureRecord, functionArn } from './failure-record';
-import { invoke } from './invoke';
+import { lambdaApiInvoker, type Invoker } from './invoke';
 
 const ATTEMPTS = 'LambdaAsyncAttempts';
 const ENQUEUED_AT = 'LambdaAsyncEnqueuedAt';
@@ -15,6 +15,8 @@ export type AsyncOptions = {
   retryDelaysSeconds: number[];
   concurrency: number;
   log: (message: string) => void;
+  /** How the function is invoked; by default through the Lambda API of `clients.lambda`. */
+  invoke?: Invoker;
 };
 
 /**
@@ -26,6 +28,7 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
   const { sqs } = options.clients;
   const abort = new AbortController();
   const arn = functionArn(options.region, options.accountId, plan.functionName);
+  const invoke = options.invoke ?? lambdaApiInvoker(options.clients.lambda);
   const urls = new Map<string, Promise<string>>();
   const queueUrl = (name: string) => {
     if (!urls.has(name)) {
@@ -58,7 +61,7 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
       return done();
     }
     const attempt = previousAttempts + 1;
-    const result = await invoke(options.clients.lambda, plan.functionName, event);
+    const result = await invoke(plan.functionName, event);
     if (result.ok) return done();
     if (attempt > plan.maximumRetryAttempts) {
       await toDestination(failureRecord({ functionArn: arn, condition: 'RetriesExhausted', approximateInvokeCount: attempt, error: result.error, requestPayload: event }));

@@ -5,6 +5,18 @@ export type FunctionError = { errorType: string; errorMessage: string; trace?: s
 
 export type Invocation = { ok: true; payload: unknown } | { ok: false; error: FunctionError };
 
+/**
+ * How the event sources invoke a function and learn its outcome: in the local cloud, a message to the
+ * functions' process (cloud-process.ts); in tests, or from outside that process, the Lambda API.
+ */
+export type Invoker = (functionName: string, event: unknown) => Promise<Invocation>;
+
+/** An Invoker over serverless-offline's Lambda API. */
+export const lambdaApiInvoker =
+  (lambda: LambdaClient): Invoker =>
+  (functionName, event) =>
+    invoke(lambda, functionName, event);
+
 /** Invokes a function synchronously through serverless-offline's Lambda API and reads its outcome. */
 export async function invoke(lambda: LambdaClient, functionName: string, event: unknown): Promise<Invocation> {
   let result;

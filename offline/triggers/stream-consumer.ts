@@ -4,7 +4,7 @@ import type { LocalClients } from '../provision/clients';
 import type { StreamConsumerPlan } from '../provision/plan';
 import type { Checkpoints } from './checkpoints';
 import { failureRecord, functionArn } from './failure-record';
-import { invoke } from './invoke';
+import { lambdaApiInvoker, type Invoker } from './invoke';
 import type { WakeSignal } from './wake-signal';
 
 export type StreamOptions = {
@@ -18,6 +18,8 @@ export type StreamOptions = {
   writes?: WakeSignal;
   retryDelayMs: number;
   log: (message: string) => void;
+  /** How the function is invoked; by default through the Lambda API of `clients.lambda`. */
+  invoke?: Invoker;
 };
 
 type Batch = { records: _Record[]; attempts: number };
@@ -32,6 +34,7 @@ export function startStreamConsumer(plan: StreamConsumerPlan, options: StreamOpt
   const { kinesis, sqs } = options.clients;
   const abort = new AbortController();
   const arn = functionArn(options.region, options.accountId, plan.functionName);
+  const invoke = options.invoke ?? lambdaApiInvoker(options.clients.lambda);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   const run = async () => {
@@ -92,7 +95,7 @@ export function startStreamConsumer(plan: StreamConsumerPlan, options: StreamOpt
         pending.shift();
         continue;
       }
-      const result = await invoke(options.clients.lambda, plan.functionName, kinesisEvent(streamArn, shardId, options.region, batch.records));
+      const result = await invoke(plan.functionName, kinesisEvent(streamArn, shardId, options.region, batch.records));
       const failedAt = result.ok ? firstFailure(batch.records, result.payload) : 0;
       if (failedAt === -1) {
         pending.shift();

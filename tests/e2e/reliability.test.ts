@@ -353,6 +353,8 @@ describe('reliability: nothing lost, duplicated or charged twice (SPEC §3)', ()
           requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3, functionArn: expect.stringContaining(`:function:orderflow-local-${source}`) },
           requestPayload: { Records: [expect.any(Object)] },
           responseContext: { functionError: 'Unhandled' },
+          // What the function threw, as Lambda reports it: its error's name and message.
+          responsePayload: { errorType: expect.stringMatching(/Error$/), errorMessage: expect.stringMatching(/\S/) },
         });
       }
     }
