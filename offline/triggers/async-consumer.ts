@@ -1,4 +1,4 @@
-import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import type { LocalClients } from '../provision/clients';
 import type { AsyncConsumerPlan } from '../provision/plan';
 import { failureRecord, functionArn } from './failure-record';
@@ -48,29 +48,39 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
     options.log(`${plan.functionKey}: event sent to ${plan.onFailureQueue} (${record.requestContext.condition})`);
   };
 
-  const handle = async (message: Message, url: string) => {
+  /** Invokes one event with Lambda's async rules; settles once the event is done with (to be deleted). */
+  const handle = async (message: Message, url: string): Promise<void> => {
     // The attempt count and first enqueue time travel with the event (see retryLater), so they
     // survive a restart and do not depend on how an SQS implementation counts receives.
     const previousAttempts = Number(message.MessageAttributes?.[ATTEMPTS]?.StringValue ?? 0);
     const enqueuedAt = Number(message.MessageAttributes?.[ENQUEUED_AT]?.StringValue ?? message.Attributes?.SentTimestamp ?? Date.now());
-    const done = () => sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
     const event = lambdaEvent(plan, message.Body ?? '');
-    if (event === 'skip') return done();
+    if (event === 'skip') return;
     if (Date.now() - enqueuedAt > plan.maximumEventAgeSeconds * 1000) {
-      await toDestination(failureRecord({ functionArn: arn, condition: 'EventAgeExceeded', approximateInvokeCount: previousAttempts, requestPayload: event }));
-      return done();
+      return toDestination(failureRecord({ functionArn: arn, condition: 'EventAgeExceeded', approximateInvokeCount: previousAttempts, requestPayload: event }));
     }
     const attempt = previousAttempts + 1;
     const result = await invoke(plan.functionName, event);
-    if (result.ok) return done();
+    if (result.ok) return;
     if (attempt > plan.maximumRetryAttempts) {
-      await toDestination(failureRecord({ functionArn: arn, condition: 'RetriesExhausted', approximateInvokeCount: attempt, error: result.error, requestPayload: event }));
-      return done();
+      return toDestination(failureRecord({ functionArn: arn, condition: 'RetriesExhausted', approximateInvokeCount: attempt, error: result.error, requestPayload: event }));
     }
     const delay = options.retryDelaysSeconds[Math.min(attempt - 1, options.retryDelaysSeconds.length - 1)] ?? 1;
     options.log(`${plan.functionKey}: attempt ${attempt} failed (${result.error.errorMessage}); retrying in ${delay}s`);
     await retryLater(url, message, attempt, enqueuedAt, delay);
-    await done();
+  };
+
+  /**
+   * Invokes the events of one receive side by side, as Lambda runs concurrent async invocations, then
+   * deletes those done with in one call. One that failed to be handled (e.g. its retry could not be
+   * queued) stays, and comes back after the queue's visibility timeout.
+   */
+  const handleAll = async (messages: Message[], url: string) => {
+    const outcomes = await Promise.allSettled(messages.map((message) => handle(message, url)));
+    const done = messages.filter((_, i) => outcomes[i].status === 'fulfilled');
+    for (const outcome of outcomes) if (outcome.status === 'rejected') options.log(`${plan.functionKey}: event source error: ${(outcome.reason as Error).message}`);
+    if (done.length === 0) return;
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: done.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle })) }));
   };
 
   /** Queues the event again, delayed, carrying its attempt count and age. */
@@ -91,11 +101,11 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
     while (!abort.signal.aborted) {
       try {
         const url = await queueUrl(plan.queue);
-        // One message per receive: a long poll then returns as soon as an event arrives.
+        // A long poll returns as soon as an event arrives, with whatever else waits (up to 10).
         const { Messages = [] } = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: url,
-            MaxNumberOfMessages: 1,
+            MaxNumberOfMessages: 10,
             WaitTimeSeconds: 20,
             MessageAttributeNames: [ATTEMPTS, ENQUEUED_AT],
             // Both spellings: some SQS implementations read only the older AttributeNames.
@@ -104,7 +114,7 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
           }),
           { abortSignal: abort.signal },
         );
-        for (const message of Messages) await handle(message, url);
+        if (Messages.length > 0) await handleAll(Messages, url);
       } catch (error) {
         if (abort.signal.aborted) return;
         options.log(`${plan.functionKey}: event source error: ${(error as Error).message}`);

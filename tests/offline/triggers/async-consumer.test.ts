@@ -4,6 +4,7 @@ import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-s
 import { localClients, type LocalClients } from '../../../offline/provision/clients';
 import type { AsyncConsumerPlan } from '../../../offline/provision/plan';
 import { lambdaEvent, startAsyncConsumer } from '../../../offline/triggers/async-consumer';
+import type { Invoker } from '../../../offline/triggers/invoke';
 import { eventually } from '../support/eventually';
 import { alwaysFail, failTimes, startFakeLambda, succeed, type FakeLambda } from '../support/fake-lambda';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../support/test-cloud';
@@ -146,6 +147,28 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
     await eventually(async () => ((await inQueue(fn.queueUrl)) === 0 ? true : undefined), 'the event to be deleted');
     expect(lambda.invocations(fn.plan.functionName)).toHaveLength(1);
     expect(await cloud.drain(fn.failuresUrl)).toEqual([]);
+  });
+
+  it('invokes the events that wait together side by side, as Lambda runs concurrent invocations, and deletes them all', async () => {
+    const fn = await eventQueueFunction();
+    for (let i = 1; i <= 5; i++) await fn.publish(`{"orderId":"o-${i}"}`);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const invoked: string[] = [];
+    const invoke: Invoker = async (_functionName, event) => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      invoked.push(JSON.parse((event as { Records: { Sns: { Message: string } }[] }).Records[0].Sns.Message).orderId);
+      inFlight -= 1;
+      return { ok: true, payload: null };
+    };
+
+    consumer = startAsyncConsumer(fn.plan, { clients, region: REGION, accountId: ACCOUNT_ID, retryDelaysSeconds: [1], concurrency: 1, log: () => undefined, invoke });
+
+    await eventually(async () => ((await inQueue(fn.queueUrl)) === 0 ? true : undefined), 'every event to be deleted');
+    expect(invoked.sort()).toEqual(['o-1', 'o-2', 'o-3', 'o-4', 'o-5']);
+    expect(mostInFlight).toBeGreaterThan(1); // one worker, yet not one event after the other
   });
 
   it('retries a failing invocation after the configured delays, and sends nothing to the destination once it succeeds', async () => {
