@@ -23,6 +23,9 @@ const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 200);
 // Long enough for a steady state: the first thousand orders also pay for JIT warm-up (printed apart).
 const CONCURRENT_ORDERS = Number(process.env.BENCH_CONCURRENT_ORDERS ?? 4000);
 const WARM_UP_ORDERS = 1000;
+// Open loop: orders arrive at this rate (orders/s) for this long, whatever the answers.
+const OFFERED_RATE = Number(process.env.BENCH_RATE ?? 100);
+const OFFERED_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 30);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 // Node flags for the Serverless process, e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
 const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -64,11 +67,13 @@ async function startLocalCloud(): Promise<{ child: ChildProcess; readyMs: number
 // The clients share the machine's cores with the local cloud: node:http over kept-alive sockets costs
 // them ~1 ms less CPU per order than fetch (measured: 2.7 against 3.6 ms).
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+// Open loop: a request is sent when due, not when a socket frees up.
+const openLoopAgent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-function call(method: string, path: string, token: string, body?: string): Promise<{ status: number; text: string }> {
+function call(method: string, path: string, token: string, body?: string, via = agent): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const headers = { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }) };
-    const req = request(`${API}${path}`, { method, headers, agent }, (res) => {
+    const req = request(`${API}${path}`, { method, headers, agent: via }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
@@ -78,8 +83,8 @@ function call(method: string, path: string, token: string, body?: string): Promi
   });
 }
 
-async function placeOrder(token: string): Promise<string> {
-  const answer = await call('POST', '/orders', token, JSON.stringify({ items: [{ sku: 'SKU-1', quantity: 1 }], paymentToken: 'tok_visa' }));
+async function placeOrder(token: string, via = agent): Promise<string> {
+  const answer = await call('POST', '/orders', token, JSON.stringify({ items: [{ sku: 'SKU-1', quantity: 1 }], paymentToken: 'tok_visa' }), via);
   if (answer.status !== 202) throw new Error(`POST /orders answered ${answer.status}: ${answer.text}`);
   return (JSON.parse(answer.text) as { orderId: string }).orderId;
 }
@@ -155,6 +160,35 @@ function cpuPerOrder(before: Map<number, number>, after: Map<number, number>, se
   return `${perOrder(all)} ms of local-cloud CPU per order: ${perOrder(functions)} in the functions' process, ${perOrder(all - functions)} in the emulators' process`;
 }
 
+/**
+ * Orders arriving at a fixed rate, as real traffic does, whatever the answers: the local cloud
+ * sustains the rate if the confirmations keep pace while orders keep coming (nothing piles up, the
+ * latency stays flat). Prints the rate confirmed within the offered time and the latency under load.
+ */
+async function offeredLoad(token: string, confirmations: Awaited<ReturnType<typeof watchConfirmations>>): Promise<string[]> {
+  const total = Math.round(OFFERED_RATE * OFFERED_SECONDS);
+  const started = performance.now();
+  const posted: Promise<{ orderId: string; at: number }>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = started + (i * 1000) / OFFERED_RATE - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const at = performance.now();
+    posted.push(placeOrder(token, openLoopAgent).then((orderId) => ({ orderId, at })));
+  }
+  const offeredUntil = performance.now();
+  const orders = await Promise.all(posted);
+  const confirmedAt = await Promise.all(orders.map(({ orderId }) => confirmations.confirmed(orderId, 120_000)));
+  const done = confirmedAt.filter((at): at is number => at !== undefined);
+  const latencies = orders.map(({ at }, i) => (confirmedAt[i] ?? Infinity) - at).sort((a, b) => a - b);
+  const withinOffer = done.filter((at) => at <= offeredUntil).length / ((offeredUntil - started) / 1000);
+  console.log(
+    `sustained: ${OFFERED_RATE} orders/s offered for ${((offeredUntil - started) / 1000).toFixed(0)} s (${total} orders): ${withinOffer.toFixed(0)} confirmed/s meanwhile, ` +
+      `the last ${((Math.max(...done) - offeredUntil) / 1000).toFixed(1)} s after the last order; POST → CONFIRMED under that load p50 ${percentile(latencies, 50).toFixed(0)} ms, ` +
+      `p99 ${percentile(latencies, 99).toFixed(0)} ms; lost ${total - done.length}`,
+  );
+  return orders.map(({ orderId }) => orderId);
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function main() {
@@ -212,6 +246,10 @@ async function main() {
       if (cpuBefore !== undefined && cpuAfter !== undefined) console.log(`cpu: ${cpuPerOrder(cpuBefore, cpuAfter, child.pid!, placed.length)}`);
       // The bench's clients share the machine's cores with the local cloud.
       console.log(`cpu: ${((benchCpu.user + benchCpu.system) / 1000 / placed.length).toFixed(1)} ms per order in the bench's own clients`);
+
+      // Warm now: orders at a steady rate.
+      if (OFFERED_RATE > 0 && OFFERED_SECONDS > 0) placed.push(...(await offeredLoad(token, confirmations)));
+
       const wrong = await notConfirmedInApi(token, placed);
       console.log(`check: ${placed.length - wrong} of ${placed.length} orders read back CONFIRMED through GET /orders/{id}`);
     } finally {
