@@ -26,14 +26,19 @@ const send = (message: FromCloud) => process.connected && process.send?.(message
 // The event sources invoke the functions in the parent, which runs them, over this IPC channel.
 const invocations = new Map<number, (invocation: Invocation) => void>();
 let lastInvocation = 0;
+const UNANSWERED: Invocation = { ok: false, error: { errorType: 'LocalCloudStopping', errorMessage: 'The functions process is gone or the local cloud is stopping' } };
 const invokeInParent: Invoker = (functionName, event) =>
   new Promise((resolve) => {
+    if (!process.connected) return resolve(UNANSWERED);
     const id = ++lastInvocation;
     invocations.set(id, resolve);
     send({ type: 'invoke', id, functionName, event });
   });
 
 async function stop(code: number): Promise<never> {
+  // No answer will come to what is still waiting: the event sources must not wait for it to stop.
+  for (const resolve of invocations.values()) resolve(UNANSWERED);
+  invocations.clear();
   await cloud?.stop().catch(() => undefined);
   process.exit(code);
 }
