@@ -39,7 +39,8 @@ function build() {
   // once never load half a file. cloud-process.js is the local cloud's own process (see cloud-client.ts).
   const building = `${outdir}.${process.pid}.tmp`;
   const { metafile } = buildSync({
-    entryPoints: ['offline/plugin.ts', 'offline/cloud-process.ts'],
+    // Flat names: cloud-client.ts forks cloud-process.js from beside plugin.js.
+    entryPoints: { plugin: 'offline/plugin/plugin.ts', 'cloud-process': 'offline/cloud/cloud-process.ts' },
     absWorkingDir: root,
     outdir: building,
     bundle: true,

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceConfig } from '../../../offline/provision/plan';
+import type { ServiceConfig } from '../../../offline/cloud/provision/plan';
 import { sleep } from './eventually';
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -5,8 +5,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { startEmbedded } from '../../../offline/emulators/embedded';
-import { createWakeSignal } from '../../../offline/triggers/wake-signal';
+import { startEmbedded } from '../../../offline/cloud/emulators/embedded';
+import { createWakeSignal } from '../../../offline/cloud/event-sources/wake-signal';
 import { sleep } from './eventually';
 import { freePorts } from './ports';
 
@@ -18,7 +18,7 @@ export type TestCloud = Awaited<ReturnType<typeof startTestCloud>>;
 
 /**
  * The embedded local cloud on free ports, with SDK clients of the test's own (configured the way
- * any AWS SDK user would point at it, independent of offline/provision/clients.ts).
+ * any AWS SDK user would point at it, independent of offline/cloud/provision/clients.ts).
  */
 export async function startTestCloud(log: (message: string) => void = () => undefined) {
   const [sqsPort, edgePort] = await freePorts(2);

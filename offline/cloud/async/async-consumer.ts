@@ -1,0 +1,168 @@
+import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import type { LocalClients } from '../provision/clients';
+import type { AsyncConsumerPlan } from '../provision/plan';
+import { failureRecord, functionArn } from '../lambda/failure-record';
+import { lambdaApiInvoker, type Invoker } from '../lambda/invoke';
+
+const ATTEMPTS = 'LambdaAsyncAttempts';
+const ENQUEUED_AT = 'LambdaAsyncEnqueuedAt';
+
+export type AsyncOptions = {
+  clients: LocalClients;
+  region: string;
+  accountId: string;
+  /** Seconds before the 2nd, 3rd… attempt (Lambda waits about 1 and 2 minutes; locally far less). */
+  retryDelaysSeconds: number[];
+  concurrency: number;
+  log: (message: string) => void;
+  /** How the function is invoked; by default through the Lambda API of `clients.lambda`. */
+  invoke?: Invoker;
+};
+
+/**
+ * Lambda's asynchronous invocation, for SNS and S3 events: each event is taken from the function's
+ * event queue, invoked, retried after a delay on error (maximumRetryAttempts), and finally sent with
+ * its error to the on-failure destination, or dropped past maximumEventAge.
+ */
+export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOptions) {
+  const { sqs } = options.clients;
+  const abort = new AbortController();
+  const arn = functionArn(options.region, options.accountId, plan.functionName);
+  const invoke = options.invoke ?? lambdaApiInvoker(options.clients.lambda);
+  const urls = new Map<string, Promise<string>>();
+  const queueUrl = (name: string) => {
+    if (!urls.has(name)) {
+      const lookup = sqs.send(new GetQueueUrlCommand({ QueueName: name })).then((r) => r.QueueUrl!);
+      lookup.catch(() => urls.delete(name)); // a failed lookup is tried again, not cached
+      urls.set(name, lookup);
+    }
+    return urls.get(name)!;
+  };
+
+  const toDestination = async (record: ReturnType<typeof failureRecord>) => {
+    if (!plan.onFailureQueue) {
+      options.log(`${plan.functionKey}: event discarded (${record.requestContext.condition}); the function has no on-failure destination`);
+      return;
+    }
+    await sqs.send(new SendMessageCommand({ QueueUrl: await queueUrl(plan.onFailureQueue), MessageBody: JSON.stringify(record) }));
+    options.log(`${plan.functionKey}: event sent to ${plan.onFailureQueue} (${record.requestContext.condition})`);
+  };
+
+  /** Invokes one event with Lambda's async rules; settles once the event is done with (to be deleted). */
+  const handle = async (message: Message, url: string): Promise<void> => {
+    // The attempt count and first enqueue time travel with the event (see retryLater), so they
+    // survive a restart and do not depend on how an SQS implementation counts receives.
+    const previousAttempts = Number(message.MessageAttributes?.[ATTEMPTS]?.StringValue ?? 0);
+    const enqueuedAt = Number(message.MessageAttributes?.[ENQUEUED_AT]?.StringValue ?? message.Attributes?.SentTimestamp ?? Date.now());
+    const event = lambdaEvent(plan, message.Body ?? '');
+    if (event === 'skip') return;
+    if (Date.now() - enqueuedAt > plan.maximumEventAgeSeconds * 1000) {
+      return toDestination(failureRecord({ functionArn: arn, condition: 'EventAgeExceeded', approximateInvokeCount: previousAttempts, requestPayload: event }));
+    }
+    const attempt = previousAttempts + 1;
+    const result = await invoke(plan.functionName, event);
+    if (result.ok) return;
+    if (attempt > plan.maximumRetryAttempts) {
+      return toDestination(failureRecord({ functionArn: arn, condition: 'RetriesExhausted', approximateInvokeCount: attempt, error: result.error, requestPayload: event }));
+    }
+    const delay = options.retryDelaysSeconds[Math.min(attempt - 1, options.retryDelaysSeconds.length - 1)] ?? 1;
+    options.log(`${plan.functionKey}: attempt ${attempt} failed (${result.error.errorMessage}); retrying in ${delay}s`);
+    await retryLater(url, message, attempt, enqueuedAt, delay);
+  };
+
+  /**
+   * Invokes the events of one receive side by side, as Lambda runs concurrent async invocations, then
+   * deletes those done with in one call. One that failed to be handled (e.g. its retry could not be
+   * queued) stays, and comes back after the queue's visibility timeout.
+   */
+  const handleAll = async (messages: Message[], url: string) => {
+    const outcomes = await Promise.allSettled(messages.map((message) => handle(message, url)));
+    const done = messages.filter((_, i) => outcomes[i].status === 'fulfilled');
+    for (const outcome of outcomes) if (outcome.status === 'rejected') options.log(`${plan.functionKey}: event source error: ${(outcome.reason as Error).message}`);
+    if (done.length === 0) return;
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: done.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle })) }));
+  };
+
+  /** Queues the event again, delayed, carrying its attempt count and age. */
+  const retryLater = (url: string, message: Message, attempts: number, enqueuedAt: number, delaySeconds: number) =>
+    sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: message.Body,
+        DelaySeconds: delaySeconds,
+        MessageAttributes: {
+          [ATTEMPTS]: { DataType: 'Number', StringValue: String(attempts) },
+          [ENQUEUED_AT]: { DataType: 'Number', StringValue: String(enqueuedAt) },
+        },
+      }),
+    );
+
+  const worker = async () => {
+    while (!abort.signal.aborted) {
+      try {
+        const url = await queueUrl(plan.queue);
+        // A long poll returns as soon as an event arrives, with whatever else waits (up to 10).
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: url,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 20,
+            MessageAttributeNames: [ATTEMPTS, ENQUEUED_AT],
+            // Both spellings: some SQS implementations read only the older AttributeNames.
+            MessageSystemAttributeNames: ['SentTimestamp'],
+            AttributeNames: ['All'],
+          }),
+          { abortSignal: abort.signal },
+        );
+        if (Messages.length > 0) await handleAll(Messages, url);
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        options.log(`${plan.functionKey}: event source error: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  };
+
+  const workers = Array.from({ length: options.concurrency }, worker);
+  return {
+    async stop() {
+      abort.abort();
+      await Promise.allSettled(workers);
+    },
+  };
+}
+
+/** The Lambda event for a queued message (SNS envelope, S3 event, scheduled event), or 'skip' for S3's test event. */
+export function lambdaEvent(plan: Pick<AsyncConsumerPlan, 'source' | 'subscriptionArn'>, body: string): unknown {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    // Not what SNS or S3 would queue: hand it over as it is, and let the function fail on it visibly.
+    return { Records: [], unparsedBody: body };
+  }
+  if (plan.source === 's3') return parsed.Event === 's3:TestEvent' ? 'skip' : parsed;
+  if (plan.source === 'schedule') return parsed;
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: plan.subscriptionArn ?? `${parsed.TopicArn}:local`,
+        Sns: {
+          Type: parsed.Type,
+          MessageId: parsed.MessageId,
+          TopicArn: parsed.TopicArn,
+          Subject: parsed.Subject ?? null,
+          Message: parsed.Message,
+          Timestamp: parsed.Timestamp,
+          SignatureVersion: parsed.SignatureVersion,
+          Signature: parsed.Signature,
+          SigningCertUrl: parsed.SigningCertURL,
+          UnsubscribeUrl: parsed.UnsubscribeURL,
+          MessageAttributes: parsed.MessageAttributes ?? {},
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,79 @@
+import { resolve as resolvePath } from 'node:path';
+import { startEmbedded, type RunningEmulators } from './emulators/embedded';
+import { localClients } from './provision/clients';
+import { LOCAL_ACCESS_KEY, LOCAL_ACCOUNT_ID, localEndpoints, planFor, type LocalCloudSettings } from '../plugin/settings';
+import type { ServiceConfig } from './provision/plan';
+import { provision } from './provision/provision';
+import { seedCatalog } from './provision/seed';
+import { seedSamples } from './provision/seed-samples';
+import { startAsyncConsumer } from './async/async-consumer';
+import { fileCheckpoints } from './event-sources/checkpoints';
+import type { Invoker } from './lambda/invoke';
+import { startStreamConsumer } from './event-sources/stream-consumer';
+import { createDeliveryTwins, startQueueBridge } from './queue-bridge';
+import { startScheduler } from './async/scheduler';
+import { createWakeSignal } from './event-sources/wake-signal';
+import { detectMode, type Mode } from './mode';
+
+/**
+ * Brings the local cloud up: the emulators (unless ElasticMQ + LocalStack are already there), every
+ * resource of serverless.yml, the sample catalog. Event sources start later, once the functions can
+ * be invoked through `invoke`.
+ */
+export async function startLocalCloud(config: ServiceConfig, settings: LocalCloudSettings, stage: string, serviceDir: string, invoke: Invoker, log: (m: string) => void) {
+  const plan = planFor(config, settings, stage);
+  const endpoints = localEndpoints(settings, plan.region);
+  const mode: Mode = await detectMode(settings, process.env.LOCAL_CLOUD);
+  let emulators: RunningEmulators | undefined;
+  // The embedded Kinesis says when records are written; LocalStack's cannot, so there shards are polled.
+  const streamWrites = mode === 'embedded' ? createWakeSignal() : undefined;
+  if (mode === 'embedded') {
+    emulators = await startEmbedded({
+      region: plan.region,
+      accountId: LOCAL_ACCOUNT_ID,
+      sqsPort: settings.sqsPort,
+      edgePort: settings.edgePort,
+      accessKeyId: LOCAL_ACCESS_KEY,
+      log,
+      onStreamWrite: streamWrites!.notify,
+    });
+  }
+  const clients = localClients(endpoints);
+  try {
+    if (mode === 'docker') await createDeliveryTwins(plan, clients); // before the subscriptions that target them
+    await provision(plan, clients);
+    const table = plan.tables[0]?.name;
+    if (table) await seedCatalog(table, clients);
+    const importsBucket = plan.environment.IMPORTS_BUCKET;
+    if (table && importsBucket) await seedSamples(resolvePath(serviceDir, 'events'), table, importsBucket, clients);
+  } catch (error) {
+    await emulators?.stop();
+    throw error;
+  }
+
+  const consumers: { stop(): Promise<void> }[] = [];
+  return {
+    mode,
+    plan,
+    endpoints,
+    startEventSources() {
+      const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log, invoke };
+      if (mode === 'docker') consumers.push(startQueueBridge(plan, clients, log));
+      for (const consumer of plan.asyncConsumers) {
+        consumers.push(startAsyncConsumer(consumer, { ...common, retryDelaysSeconds: settings.asyncRetryDelaysSeconds, concurrency: settings.asyncConcurrency }));
+      }
+      consumers.push(startScheduler(plan.schedules, common));
+      const checkpoints = fileCheckpoints(resolvePath(serviceDir, settings.stateDir, `kinesis-checkpoints-${mode}.json`));
+      for (const consumer of plan.streamConsumers) {
+        consumers.push(startStreamConsumer(consumer, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, writes: streamWrites, retryDelayMs: settings.kinesisRetryDelayMs }));
+      }
+    },
+    async stop() {
+      await Promise.all(consumers.map((c) => c.stop()));
+      await emulators?.stop();
+      for (const client of Object.values(clients)) client.destroy();
+    },
+  };
+}
+
+export type LocalCloud = Awaited<ReturnType<typeof startLocalCloud>>;

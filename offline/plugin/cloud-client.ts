@@ -1,0 +1,93 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { FromCloud, ToCloud } from '../cloud/cloud-process';
+import type { LocalCloud } from '../cloud/local-cloud';
+import type { LocalCloudSettings } from './settings';
+import type { ServiceConfig } from '../cloud/provision/plan';
+import type { Invoker } from '../cloud/lambda/invoke';
+
+export type CloudStart = { config: ServiceConfig; settings: LocalCloudSettings; stage: string; serviceDir: string };
+
+export type RunningCloud = {
+  mode: LocalCloud['mode'];
+  environment: Record<string, string>;
+  /** Settles once the pollers, the scheduler and the async consumers run. */
+  startEventSources(): Promise<void>;
+};
+
+export type CloudProcess = {
+  /** Brings the local cloud up (emulators, resources, seed data) and settles when it is ready. */
+  start(start: CloudStart): Promise<RunningCloud>;
+  /** Runs, with `invoke`, the invocations the local cloud's event sources ask this process for. */
+  answerInvocations(invoke: Invoker): void;
+  stop(): Promise<void>;
+};
+
+const STOP_GRACE_MS = 5000;
+
+/**
+ * Forks the local cloud's process (cloud-process.ts, bundled beside this file) at once: it loads its
+ * code while Serverless is still loading plugins and resolving the configuration, then waits for start().
+ */
+export function forkLocalCloud(log: (message: string) => void): CloudProcess {
+  const child = fork(join(__dirname, 'cloud-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: nodeArgs() });
+  // Until started, it must not keep a command that never starts it (an error, a stop) from exiting.
+  const hold = (held: boolean) => {
+    for (const handle of [child, child.channel]) {
+      if (held) handle?.ref();
+      else handle?.unref();
+    }
+  };
+  hold(false);
+  const send = (message: ToCloud) => child.connected && child.send(message);
+  child.on('message', (message: FromCloud) => message.type === 'log' && log(message.message));
+
+  /** The child's answer to a request, or its death. */
+  const answer = <T extends FromCloud['type']>(type: T, request: ToCloud) =>
+    new Promise<Extract<FromCloud, { type: T }>>((resolve, reject) => {
+      const onMessage = (message: FromCloud) => {
+        if (message.type === type) resolve(message as Extract<FromCloud, { type: T }>);
+        if (message.type === 'failed') reject(new Error(message.message));
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`The local cloud process exited with code ${code}`)));
+      send(request);
+    });
+
+  return {
+    async start(start) {
+      hold(true);
+      // Only plain data crosses the process boundary.
+      const ready = await answer('ready', { type: 'start', ...start, config: JSON.parse(JSON.stringify(start.config)) });
+      return {
+        mode: ready.mode,
+        environment: ready.environment,
+        startEventSources: async () => void (await answer('event-sources-started', { type: 'start-event-sources' })),
+      };
+    },
+    answerInvocations(invoke) {
+      child.on('message', (message: FromCloud) => {
+        if (message.type !== 'invoke') return;
+        invoke(message.functionName, message.event)
+          .catch((error: Error) => ({ ok: false as const, error: { errorType: error.name, errorMessage: error.message } }))
+          .then((invocation) => send({ type: 'invoked', id: message.id, invocation }));
+      });
+    },
+    stop: () => stopChild(child, send),
+  };
+}
+
+function stopChild(child: ChildProcess, send: (message: ToCloud) => unknown): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    send({ type: 'stop' });
+  });
+}
+
+/** Node flags for the local cloud's process, e.g. ORDERFLOW_CLOUD_NODE_ARGS='--cpu-prof' to profile it. */
+const nodeArgs = () => process.env.ORDERFLOW_CLOUD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];

@@ -1,0 +1,193 @@
+import { LOCAL_JWT_SECRET } from '../../lib/auth/local-secret';
+import { buildFunctionsTogether, canBuildTogether, type EsbuildPlugin, type FunctionsBuild } from './build';
+import { forkLocalCloud, type CloudProcess, type RunningCloud } from './cloud-client';
+import { directInvoker, OFFLINE_RUNTIME } from './direct-invoker';
+import { forgetLoadedBundles } from './loaded-bundles';
+import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './settings';
+import type { ServiceConfig } from '../cloud/provision/plan';
+
+type Serverless = {
+  service: ServiceConfig & {
+    custom?: { localCloud?: Partial<LocalCloudSettings>; 'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string } };
+  };
+  getProvider(name: 'aws'): { getStage(): string };
+  pluginManager: { getPlugins(): object[] };
+  processedInput: { commands: string[] };
+  serviceDir: string;
+};
+type Log = { (message: string): void; verbose(message: string): void; notice(message: string): void; warning(message: string): void; error(message: string): void };
+
+// The Lambda runtime of serverless-offline (hapi and its routes), which serverless-offline-sqs and
+// serverless-offline load right after this plugin's offline:start:init: loaded while the local cloud
+// starts, it is off the path to ready.
+const loadOfflineRuntime = () => import(OFFLINE_RUNTIME).then(() => undefined);
+
+/**
+ * The local cloud as a Serverless plugin, so that `serverless offline start` (what `npm start`
+ * runs) brings it up and `serverless invoke local` reaches it. It acts on the local stages only.
+ */
+export class LocalCloudPlugin {
+  readonly hooks: Record<string, () => Promise<void>>;
+  readonly commands = {
+    dlq: {
+      usage: 'Inspect the local DLQs and on-failure queues, and send their messages back',
+      commands: {
+        list: { usage: 'Count and show what waits in each DLQ and on-failure queue', lifecycleEvents: ['list'] },
+        redrive: {
+          usage: 'Send the messages of one DLQ / on-failure queue back to where they failed',
+          lifecycleEvents: ['redrive'],
+          options: { queue: { usage: 'The queue, e.g. payments-dlq or reserve-inventory-failures', required: true, type: 'string' } },
+        },
+      },
+    },
+  };
+  private cloudProcess?: CloudProcess;
+  private cloud?: RunningCloud;
+  private starting?: Promise<RunningCloud>;
+  private functions?: FunctionsBuild;
+  private buildDir?: string;
+  private invoker?: Awaited<ReturnType<typeof directInvoker>>;
+
+  constructor(
+    private readonly serverless: Serverless,
+    private readonly options: { queue?: string },
+    private readonly utils: { log: Log },
+  ) {
+    const whenLocal = (fn: () => Promise<void>) => async () => (this.isLocalStage() ? fn() : undefined);
+    this.hooks = {
+      // The local cloud starts in its own process while the functions build; both must be done before
+      // serverless-offline-sqs and serverless-offline (later in the plugin list) start on the same event.
+      'before:offline:start:init': whenLocal(async () => {
+        this.start();
+        this.buildFunctions();
+      }),
+      'offline:start:init': whenLocal(() => this.started()),
+      'offline:start:ready': whenLocal(() => this.ready()),
+      'offline:start:end': whenLocal(() => this.stop()),
+      // serverless-esbuild's watcher announces a change: rebuild before serverless-offline drops its workers.
+      'offline:functionsUpdated:cleanup': whenLocal(() => this.rebuildFunctions()),
+      'dlq:list:list': whenLocal(() => this.listDlqs()),
+      'dlq:redrive:redrive': whenLocal(() => this.redriveDlq()),
+      // Before `invoke local` reads provider.environment (it cannot resolve a Ref without AWS).
+      initialize: whenLocal(async () => {
+        if (this.serverless.processedInput.commands.join(' ') === 'invoke local') {
+          this.pointAtLocalCloud(planFor(this.serverless.service, this.settings(), this.stage()).environment);
+        }
+      }),
+    };
+    // The local cloud's process loads its code while Serverless loads the other plugins and resolves
+    // the configuration; it gets the resolved configuration at before:offline:start:init.
+    if (serverless.processedInput.commands.join(' ') === 'offline start' && this.isLocalStage()) this.cloudProcess = this.forkCloud();
+  }
+
+  private forkCloud = () => forkLocalCloud((m) => this.utils.log.notice(`[local cloud] ${m}`));
+
+  private stage = () => this.serverless.getProvider('aws').getStage();
+  private isLocalStage = () => this.settings().stages.includes(this.stage());
+
+  private settings(): LocalCloudSettings {
+    const custom = this.serverless.service.custom ?? {};
+    const offline = custom['serverless-offline'] ?? {};
+    const merged = { ...DEFAULT_SETTINGS, httpPort: offline.httpPort ?? 3000, lambdaPort: offline.lambdaPort ?? DEFAULT_SETTINGS.lambdaPort, ...custom.localCloud };
+    // Ports may arrive as strings from ${env:...}.
+    return { ...merged, httpPort: Number(merged.httpPort), lambdaPort: Number(merged.lambdaPort), sqsPort: Number(merged.sqsPort), edgePort: Number(merged.edgePort) };
+  }
+
+  /** Resolved environment, SDK endpoints and the local JWT secret, for the handlers and for this process. */
+  private pointAtLocalCloud(environment: Record<string, string>): void {
+    const sdk = sdkEnvironment(localEndpoints(this.settings(), this.serverless.service.provider.region ?? 'us-east-1'));
+    Object.assign(process.env, sdk);
+    const secret = { AUTH_JWT_SECRET: process.env.AUTH_JWT_SECRET || LOCAL_JWT_SECRET };
+    this.serverless.service.provider.environment = { ...environment, ...sdk, ...secret };
+  }
+
+  private start(): void {
+    const { service, provider, functions, resources } = this.serverless.service;
+    const config: ServiceConfig = { service, provider: { region: provider.region, environment: provider.environment, s3: provider.s3, timeout: provider.timeout }, functions, resources };
+    this.cloudProcess ??= this.forkCloud();
+    this.starting = this.cloudProcess.start({ config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir });
+    this.starting.catch(() => undefined); // reported by started()
+  }
+
+  /**
+   * One esbuild build for every function instead of serverless-esbuild's one per function, with the
+   * same options and output paths (`npm start` only: packaging and `invoke local` keep its builds).
+   */
+  private buildFunctions(): void {
+    const esbuild = this.serverless.pluginManager.getPlugins().find((plugin) => plugin.constructor.name === 'EsbuildServerlessPlugin') as EsbuildPlugin | undefined;
+    if (!esbuild || !canBuildTogether(esbuild)) return;
+    this.functions = buildFunctionsTogether(esbuild);
+    this.buildDir = esbuild.buildDirPath;
+    if (this.functions.reused) this.utils.log.verbose('The functions did not change since their last build: its bundles are used as they are');
+    this.functions.built.catch(() => undefined); // reported by started()
+  }
+
+  private async rebuildFunctions(): Promise<void> {
+    // esbuild has printed the errors; the previous bundles stay in place until the next change.
+    await this.functions?.rebuild().then(
+      () => this.buildDir && forgetLoadedBundles(this.buildDir),
+      () => this.utils.log.error('The functions did not build; waiting for the next change'),
+    );
+  }
+
+  private async started(): Promise<void> {
+    const failed = (what: string) => (error: Error) => {
+      this.utils.log.error(`${what}: ${error.message}`);
+      throw error;
+    };
+    [this.cloud] = await Promise.all([
+      this.starting!.catch(failed('The local cloud could not start')),
+      this.functions?.built.catch(failed('The functions did not build')),
+      loadOfflineRuntime(),
+    ]);
+    this.pointAtLocalCloud(this.cloud.environment);
+    // The local cloud fires schedules itself, with Lambda's async retries: serverless-offline must not too.
+    for (const fn of Object.values(this.serverless.service.functions)) fn.events = fn.events?.filter((event) => !event.schedule);
+  }
+
+  private async ready(): Promise<void> {
+    // The functions as serverless-offline runs them, now that serverless-esbuild has pointed them at their bundles.
+    const offline = this.serverless.service.custom?.['serverless-offline'] ?? {};
+    this.invoker = await directInvoker(this.serverless, offline, this.serverless.service.functions);
+    this.cloudProcess?.answerInvocations(this.invoker.invoke);
+    await this.cloud?.startEventSources();
+    const s = this.settings();
+    const seconds = process.uptime().toFixed(1);
+    this.utils.log.notice(
+      `orderflow local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}`,
+    );
+  }
+
+  /**
+   * The plan, SDK clients and DLQ tools of the running local cloud, for the dlq commands; loaded
+   * on demand, so that every other command starts without the SDK.
+   */
+  private async connect() {
+    const [{ localClients }, dlq] = await Promise.all([import('../cloud/provision/clients'), import('./dlq')]);
+    const settings = this.settings();
+    const plan = planFor(this.serverless.service, settings, this.stage());
+    return { plan, clients: localClients(localEndpoints(settings, plan.region)), ...dlq };
+  }
+
+  private async listDlqs(): Promise<void> {
+    const { plan, clients, listFailures } = await this.connect();
+    for (const queue of await listFailures(plan, clients)) {
+      this.utils.log.notice(`${queue.queue} (${queue.kind}): ${queue.count} message(s)`);
+      for (const sample of queue.samples) this.utils.log.notice(`  - ${sample}`);
+    }
+  }
+
+  private async redriveDlq(): Promise<void> {
+    const { plan, clients, redrive } = await this.connect();
+    const moved = await redrive(plan, clients, this.options.queue ?? '', (m) => this.utils.log.warning(m));
+    this.utils.log.notice(`${moved} message(s) sent back from ${this.options.queue}`);
+  }
+
+  private async stop(): Promise<void> {
+    await Promise.all([this.cloudProcess?.stop(), this.functions?.dispose()]);
+    await this.invoker?.stop();
+    this.invoker = undefined;
+    this.cloudProcess = undefined;
+    this.cloud = undefined;
+  }
+}

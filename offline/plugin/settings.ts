@@ -1,0 +1,63 @@
+import type { Endpoints } from '../cloud/provision/clients';
+import { planLocalCloud, type LocalCloudPlan, type ServiceConfig } from '../cloud/provision/plan';
+
+// What the plugin needs in the Serverless process, apart from the heavy local cloud itself
+// (local-cloud.ts runs in its own process): settings, endpoints, the plan.
+
+/** `custom.localCloud` in serverless.yml. */
+export type LocalCloudSettings = {
+  stages: string[];
+  httpPort: number;
+  sqsPort: number;
+  edgePort: number;
+  lambdaPort: number;
+  asyncRetryDelaysSeconds: number[];
+  asyncConcurrency: number;
+  kinesisIdlePollMs: number;
+  kinesisRetryDelayMs: number;
+  stateDir: string;
+};
+
+export const DEFAULT_SETTINGS: LocalCloudSettings = {
+  stages: ['local'],
+  httpPort: 3000,
+  sqsPort: 9324,
+  edgePort: 4566,
+  lambdaPort: 3002,
+  asyncRetryDelaysSeconds: [1, 2],
+  asyncConcurrency: 4,
+  kinesisIdlePollMs: 1000,
+  kinesisRetryDelayMs: 200,
+  stateDir: '.offline-state',
+};
+
+/** The account id both LocalStack and ElasticMQ use by default. */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+export const LOCAL_ACCESS_KEY = 'test';
+
+export function localEndpoints(settings: LocalCloudSettings, region: string): Endpoints {
+  return {
+    region,
+    sqs: `http://127.0.0.1:${settings.sqsPort}`,
+    edge: `http://127.0.0.1:${settings.edgePort}`,
+    lambda: `http://127.0.0.1:${settings.lambdaPort}`,
+    accessKeyId: LOCAL_ACCESS_KEY,
+  };
+}
+
+/** The environment that points the AWS SDK (in the handlers too) at the local cloud. */
+export function sdkEnvironment(endpoints: Endpoints): Record<string, string> {
+  return {
+    AWS_REGION: endpoints.region,
+    AWS_DEFAULT_REGION: endpoints.region,
+    AWS_ACCESS_KEY_ID: endpoints.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: endpoints.accessKeyId,
+    AWS_ENDPOINT_URL: endpoints.edge,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_LAMBDA: endpoints.lambda,
+  };
+}
+
+export function planFor(config: ServiceConfig, settings: LocalCloudSettings, stage: string): LocalCloudPlan {
+  return planLocalCloud(config, { stage, accountId: LOCAL_ACCOUNT_ID, sqsEndpoint: `http://127.0.0.1:${settings.sqsPort}` });
+}
