@@ -1,4 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -21,7 +23,9 @@ export function localClients(endpoints: Endpoints) {
     /** LocalStack's own SQS, where its SNS and S3 deliver (docker mode only; see queue-bridge.ts). */
     edgeSqs: new SQSClient({ ...common, endpoint: endpoints.edge }),
     dynamodb: new DynamoDBClient({ ...common, endpoint: endpoints.edge }),
+    dynamodbStreams: new DynamoDBStreamsClient({ ...common, endpoint: endpoints.edge }),
     kinesis: new KinesisClient({ ...common, endpoint: endpoints.edge }),
+    eventbridge: new EventBridgeClient({ ...common, endpoint: endpoints.edge }),
     s3: new S3Client({ ...common, endpoint: endpoints.edge, forcePathStyle: true }),
     sns: new SNSClient({ ...common, endpoint: endpoints.edge }),
     // Invocations may run as long as the function's timeout: no retries, no socket timeout of ours.
