@@ -7,6 +7,7 @@ import { provision } from './provision/provision';
 import { seedCatalog } from './provision/seed';
 import { seedSamples } from './provision/seed-samples';
 import { startAsyncConsumer } from './async/async-consumer';
+import { createDestinationSender } from './lambda/destinations';
 import { fileCheckpoints } from './event-sources/checkpoints';
 import type { Invoker } from './lambda/invoke';
 import { startStreamConsumer } from './event-sources/stream-consumer';
@@ -22,6 +23,7 @@ import { detectMode, type Mode } from './mode';
  */
 export async function startLocalCloud(config: ServiceConfig, settings: LocalCloudSettings, stage: string, serviceDir: string, invoke: Invoker, log: (m: string) => void) {
   const plan = planFor(config, settings, stage);
+  for (const warning of plan.warnings) log(warning);
   const endpoints = localEndpoints(settings, plan.region);
   const mode: Mode = await detectMode(settings, process.env.LOCAL_CLOUD);
   let emulators: RunningEmulators | undefined;
@@ -59,8 +61,12 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
     startEventSources() {
       const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log, invoke };
       if (mode === 'docker') consumers.push(startQueueBridge(plan, clients, log));
+      const eventQueues = new Map(plan.asyncConsumers.map((c) => [c.functionName, c.queue]));
+      const sendToDestination = createDestinationSender(clients, { asyncQueueOf: (functionName) => eventQueues.get(functionName), log });
       for (const consumer of plan.asyncConsumers) {
-        consumers.push(startAsyncConsumer(consumer, { ...common, retryDelaysSeconds: settings.asyncRetryDelaysSeconds, concurrency: settings.asyncConcurrency }));
+        consumers.push(
+          startAsyncConsumer(consumer, { ...common, sendToDestination, retryDelaysSeconds: settings.asyncRetryDelaysSeconds, concurrency: settings.asyncConcurrency }),
+        );
       }
       consumers.push(startScheduler(plan.schedules, common));
       const checkpoints = fileCheckpoints(resolvePath(serviceDir, settings.stateDir, `kinesis-checkpoints-${mode}.json`));

@@ -4,15 +4,16 @@ import type { LocalClients } from '../cloud/provision/clients';
 import { nameFromArn } from '../cloud/provision/intrinsics';
 import type { LocalCloudPlan } from '../cloud/provision/plan';
 import { invoke } from '../cloud/lambda/invoke';
+import { AS_IS_EVENT_ATTRIBUTE } from '../cloud/lambda/destinations';
 import { kinesisEvent } from '../cloud/event-sources/stream-consumer';
 
 /** A queue where failed messages end, and where a redrive sends them back to. */
 export type FailureQueue =
   | { kind: 'dead-letter'; queue: string; source: string }
-  | { kind: 'async-destination'; queue: string; functionKey: string; eventQueue: string; source: 'sns' | 's3' | 'schedule' }
+  | { kind: 'async-destination'; queue: string; functionKey: string; eventQueue: string }
   | { kind: 'stream-destination'; queue: string; functionKey: string; functionName: string; stream: string };
 
-/** Every DLQ and on-failure destination the plan declares. */
+/** Every DLQ and SQS on-failure destination the plan declares. */
 export function failureQueues(plan: LocalCloudPlan): FailureQueue[] {
   const found: FailureQueue[] = [];
   for (const q of plan.queues) {
@@ -20,7 +21,9 @@ export function failureQueues(plan: LocalCloudPlan): FailureQueue[] {
     found.push({ kind: 'dead-letter', queue: nameFromArn(JSON.parse(q.attributes.RedrivePolicy).deadLetterTargetArn), source: q.name });
   }
   for (const c of plan.asyncConsumers) {
-    if (c.onFailureQueue) found.push({ kind: 'async-destination', queue: c.onFailureQueue, functionKey: c.functionKey, eventQueue: c.queue, source: c.source });
+    // A function with several triggers has one consumer per trigger, all on its one event queue.
+    if (c.onFailure?.kind !== 'sqs' || found.some((f) => f.kind === 'async-destination' && f.functionKey === c.functionKey)) continue;
+    found.push({ kind: 'async-destination', queue: c.onFailure.name, functionKey: c.functionKey, eventQueue: c.queue });
   }
   for (const c of plan.streamConsumers) {
     if (c.onFailureQueue) found.push({ kind: 'stream-destination', queue: c.onFailureQueue, functionKey: c.functionKey, functionName: c.functionName, stream: c.stream });
@@ -81,10 +84,12 @@ async function sendBack(plan: LocalCloudPlan, target: FailureQueue, message: Mes
   }
   const record = JSON.parse(message.Body ?? '{}');
   if (target.kind === 'async-destination') {
-    // Back into the function's event queue, in the form SNS or S3 queued it first.
-    const sns = record.requestPayload?.Records?.[0]?.Sns;
-    const body = target.source === 'sns' && sns ? JSON.stringify({ ...sns, SigningCertURL: sns.SigningCertUrl, UnsubscribeURL: sns.UnsubscribeUrl }) : JSON.stringify(record.requestPayload);
-    await clients.sqs.send(new SendMessageCommand({ QueueUrl: await url(clients, target.eventQueue), MessageBody: body }));
+    // Back into the function's event queue: an SNS event as SNS queued it, any other as the event itself.
+    const sns = record.requestPayload?.Records?.[0]?.EventSource === 'aws:sns' ? record.requestPayload.Records[0].Sns : undefined;
+    const queued = sns
+      ? { MessageBody: JSON.stringify({ ...sns, SigningCertURL: sns.SigningCertUrl, UnsubscribeURL: sns.UnsubscribeUrl }) }
+      : { MessageBody: JSON.stringify(record.requestPayload), MessageAttributes: { [AS_IS_EVENT_ATTRIBUTE]: { DataType: 'String', StringValue: 'Event' } } };
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl: await url(clients, target.eventQueue), ...queued }));
     return true;
   }
   // A stream destination holds the batch's position, not its records: read them again and invoke.

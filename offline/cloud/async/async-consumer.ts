@@ -1,7 +1,8 @@
 import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import type { LocalClients } from '../provision/clients';
 import type { AsyncConsumerPlan } from '../provision/plan';
-import { failureRecord, functionArn } from '../lambda/failure-record';
+import { asyncFailureRecord, asyncSuccessRecord, functionArn } from '../lambda/invocation-record';
+import { AS_IS_EVENT_ATTRIBUTE, type Destination, type SendToDestination } from '../lambda/destinations';
 import { lambdaApiInvoker, type Invoker } from '../lambda/invoke';
 
 const ATTEMPTS = 'LambdaAsyncAttempts';
@@ -17,12 +18,15 @@ export type AsyncOptions = {
   log: (message: string) => void;
   /** How the function is invoked; by default through the Lambda API of `clients.lambda`. */
   invoke?: Invoker;
+  /** Sends a record to the function's on-success or on-failure destination (destinations.ts). */
+  sendToDestination: SendToDestination;
 };
 
 /**
- * Lambda's asynchronous invocation, for SNS and S3 events: each event is taken from the function's
- * event queue, invoked, retried after a delay on error (maximumRetryAttempts), and finally sent with
- * its error to the on-failure destination, or dropped past maximumEventAge.
+ * Lambda's asynchronous invocation, for SNS, S3 and schedule events and for records sent to a function
+ * destination: each event is taken from the function's event queue, invoked, retried after a delay on
+ * error (maximumRetryAttempts); its record then goes to the on-success destination, or, with its error
+ * or once past maximumEventAge, to the on-failure destination.
  */
 export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOptions) {
   const { sqs } = options.clients;
@@ -39,13 +43,22 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
     return urls.get(name)!;
   };
 
-  const toDestination = async (record: ReturnType<typeof failureRecord>) => {
-    if (!plan.onFailureQueue) {
-      options.log(`${plan.functionKey}: event discarded (${record.requestContext.condition}); the function has no on-failure destination`);
+  /**
+   * Sends the event's record where the function's configuration says. A record that cannot be
+   * delivered is dropped with a log line, as Lambda drops it (DestinationDeliveryFailures): the event
+   * itself is done with either way, never invoked again for it.
+   */
+  const toDestination = async (destination: Destination | undefined, record: { requestContext: { condition: string } }) => {
+    const condition = record.requestContext.condition;
+    if (!destination) {
+      if (condition !== 'Success') options.log(`${plan.functionKey}: event discarded (${condition}); the function has no on-failure destination`);
       return;
     }
-    await sqs.send(new SendMessageCommand({ QueueUrl: await queueUrl(plan.onFailureQueue), MessageBody: JSON.stringify(record) }));
-    options.log(`${plan.functionKey}: event sent to ${plan.onFailureQueue} (${record.requestContext.condition})`);
+    try {
+      await options.sendToDestination(destination, record);
+    } catch (error) {
+      options.log(`${plan.functionKey}: the ${condition} record could not be sent to ${destination.arn}, and is dropped: ${(error as Error).message}`);
+    }
   };
 
   /** Invokes one event with Lambda's async rules; settles once the event is done with (to be deleted). */
@@ -54,16 +67,21 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
     // survive a restart and do not depend on how an SQS implementation counts receives.
     const previousAttempts = Number(message.MessageAttributes?.[ATTEMPTS]?.StringValue ?? 0);
     const enqueuedAt = Number(message.MessageAttributes?.[ENQUEUED_AT]?.StringValue ?? message.Attributes?.SentTimestamp ?? Date.now());
-    const event = lambdaEvent(plan, message.Body ?? '');
+    const asIs = message.MessageAttributes?.[AS_IS_EVENT_ATTRIBUTE] !== undefined;
+    const event = asIs ? parseEvent(message.Body ?? '') : lambdaEvent(plan, message.Body ?? '');
     if (event === 'skip') return;
     if (Date.now() - enqueuedAt > plan.maximumEventAgeSeconds * 1000) {
-      return toDestination(failureRecord({ functionArn: arn, condition: 'EventAgeExceeded', approximateInvokeCount: previousAttempts, requestPayload: event }));
+      return toDestination(plan.onFailure, asyncFailureRecord({ functionArn: arn, condition: 'EventAgeExceeded', approximateInvokeCount: previousAttempts, requestPayload: event }));
     }
     const attempt = previousAttempts + 1;
     const result = await invoke(plan.functionName, event);
-    if (result.ok) return;
+    if (result.ok) {
+      return toDestination(plan.onSuccess, asyncSuccessRecord({ functionArn: arn, approximateInvokeCount: attempt, requestPayload: event, responsePayload: result.payload }));
+    }
     if (attempt > plan.maximumRetryAttempts) {
-      return toDestination(failureRecord({ functionArn: arn, condition: 'RetriesExhausted', approximateInvokeCount: attempt, error: result.error, requestPayload: event }));
+      const { errorType, errorMessage, trace, stackTrace } = result.error;
+      const error = { errorType, errorMessage, ...(trace ? { trace } : {}), ...(stackTrace ? { stackTrace } : {}) };
+      return toDestination(plan.onFailure, asyncFailureRecord({ functionArn: arn, condition: 'RetriesExhausted', approximateInvokeCount: attempt, error, requestPayload: event }));
     }
     const delay = options.retryDelaysSeconds[Math.min(attempt - 1, options.retryDelaysSeconds.length - 1)] ?? 1;
     options.log(`${plan.functionKey}: attempt ${attempt} failed (${result.error.errorMessage}); retrying in ${delay}s`);
@@ -91,6 +109,7 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
         MessageBody: message.Body,
         DelaySeconds: delaySeconds,
         MessageAttributes: {
+          ...(message.MessageAttributes?.[AS_IS_EVENT_ATTRIBUTE] ? { [AS_IS_EVENT_ATTRIBUTE]: message.MessageAttributes[AS_IS_EVENT_ATTRIBUTE] } : {}),
           [ATTEMPTS]: { DataType: 'Number', StringValue: String(attempts) },
           [ENQUEUED_AT]: { DataType: 'Number', StringValue: String(enqueuedAt) },
         },
@@ -107,7 +126,7 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
             QueueUrl: url,
             MaxNumberOfMessages: 10,
             WaitTimeSeconds: 20,
-            MessageAttributeNames: [ATTEMPTS, ENQUEUED_AT],
+            MessageAttributeNames: [ATTEMPTS, ENQUEUED_AT, AS_IS_EVENT_ATTRIBUTE],
             // Both spellings: some SQS implementations read only the older AttributeNames.
             MessageSystemAttributeNames: ['SentTimestamp'],
             AttributeNames: ['All'],
@@ -132,6 +151,15 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
   };
 }
 
+/** An event queued as it is (an asynchronous invocation's payload); a body that is not JSON is passed as a string. */
+function parseEvent(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
 /** The Lambda event for a queued message (SNS envelope, S3 event, scheduled event), or 'skip' for S3's test event. */
 export function lambdaEvent(plan: Pick<AsyncConsumerPlan, 'source' | 'subscriptionArn'>, body: string): unknown {
   let parsed: Record<string, unknown>;
@@ -141,6 +169,7 @@ export function lambdaEvent(plan: Pick<AsyncConsumerPlan, 'source' | 'subscripti
     // Not what SNS or S3 would queue: hand it over as it is, and let the function fail on it visibly.
     return { Records: [], unparsedBody: body };
   }
+  if (plan.source === 'invoke') return parsed;
   if (plan.source === 's3') return parsed.Event === 's3:TestEvent' ? 'skip' : parsed;
   if (plan.source === 'schedule') return parsed;
   return {

@@ -3,7 +3,7 @@ import { SendMessageCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import type { LocalClients } from '../provision/clients';
 import type { StreamConsumerPlan } from '../provision/plan';
 import type { Checkpoints } from './checkpoints';
-import { failureRecord, functionArn } from '../lambda/failure-record';
+import { functionArn, kinesisBatchInfo, streamFailureRecord } from '../lambda/invocation-record';
 import { lambdaApiInvoker, type Invoker } from '../lambda/invoke';
 import type { WakeSignal } from './wake-signal';
 
@@ -126,22 +126,12 @@ export function startStreamConsumer(plan: StreamConsumerPlan, options: StreamOpt
     plan.maximumRecordAgeInSeconds >= 0 && Date.now() - (record.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) > plan.maximumRecordAgeInSeconds * 1000;
 
   const discard = async (streamArn: string, shardId: string, batch: Batch, condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded', error?: { errorType: string; errorMessage: string }) => {
-    const first = batch.records[0];
-    const last = batch.records[batch.records.length - 1];
-    const record = failureRecord({
+    const record = streamFailureRecord({
       functionArn: arn,
       condition,
       approximateInvokeCount: batch.attempts,
-      error,
-      batchInfo: {
-        shardId,
-        startSequenceNumber: first.SequenceNumber,
-        endSequenceNumber: last.SequenceNumber,
-        approximateArrivalOfFirstRecord: first.ApproximateArrivalTimestamp?.toISOString(),
-        approximateArrivalOfLastRecord: last.ApproximateArrivalTimestamp?.toISOString(),
-        batchSize: batch.records.length,
-        streamArn,
-      },
+      functionError: error !== undefined,
+      batchInfo: { kinesis: kinesisBatchInfo(streamArn, shardId, batch.records) },
     });
     if (!plan.onFailureQueue) {
       options.log(`${plan.functionKey}: batch of ${batch.records.length} discarded (${condition}); no on-failure destination`);

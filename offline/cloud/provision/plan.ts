@@ -1,4 +1,6 @@
 import { createResolver, nameFromArn, type CfnResources, type Names } from './intrinsics';
+import type { Destination } from '../lambda/destinations';
+import { planDestinations } from './plan-destinations';
 
 /** The slice of Serverless' resolved service the local cloud reads. */
 export type ServiceConfig = {
@@ -8,12 +10,12 @@ export type ServiceConfig = {
   resources?: { Resources?: CfnResources };
 };
 
-type FunctionConfig = {
+export type FunctionConfig = {
   name?: string;
   timeout?: number;
   maximumRetryAttempts?: number;
   maximumEventAge?: number;
-  destinations?: { onFailure?: unknown };
+  destinations?: { onSuccess?: unknown; onFailure?: unknown };
   events?: Record<string, unknown>[];
 };
 
@@ -22,16 +24,20 @@ export type TablePlan = { name: string; properties: Record<string, unknown> };
 export type SubscriptionPlan = { topic: string; queue: string; raw: boolean; filterPolicy?: unknown };
 export type NotificationPlan = { bucket: string; queue: string; events: string[]; prefix?: string; suffix?: string };
 
-/** A function invoked asynchronously (SNS, S3) through its event queue, with Lambda's retry rules. */
+/**
+ * A function invoked asynchronously (SNS, S3, schedules; 'invoke': only as another function's
+ * destination) through its event queue, with Lambda's retry rules and destinations.
+ */
 export type AsyncConsumerPlan = {
   functionKey: string;
   functionName: string;
-  source: 'sns' | 's3' | 'schedule';
+  source: 'sns' | 's3' | 'schedule' | 'invoke';
   queue: string;
   subscriptionArn?: string;
   maximumRetryAttempts: number;
   maximumEventAgeSeconds: number;
-  onFailureQueue?: string;
+  onSuccess?: Destination;
+  onFailure?: Destination;
 };
 
 /** An EventBridge schedule rule that targets a function (through its event queue). */
@@ -66,6 +72,8 @@ export type LocalCloudPlan = {
   schedules: SchedulePlan[];
   /** provider.environment with every intrinsic function resolved to its local value. */
   environment: Record<string, string>;
+  /** Configuration the local cloud does not run, one line each, for the log. */
+  warnings: string[];
 };
 
 const DEFAULT_ASYNC_RETRIES = 2;
@@ -96,6 +104,19 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     streamConsumers: [],
     schedules: [],
     environment: {},
+    warnings: [],
+  };
+  const functionNameOf = (functionKey: string) => {
+    const fn = config.functions[functionKey];
+    return fn ? (fn.name ?? `${config.service}-${names.stage}-${functionKey}`) : undefined;
+  };
+  const eventQueueOf = (functionKey: string) => {
+    const fn = config.functions[functionKey];
+    const queue = asyncQueueName(config.service, names.stage, functionKey);
+    // Long enough that a running invocation is never handed out twice.
+    const timeout = fn.timeout ?? config.provider.timeout ?? 6;
+    if (!plan.queues.some((q) => q.name === queue)) plan.queues.push({ name: queue, attributes: { VisibilityTimeout: String(timeout + 5) } });
+    return queue;
   };
 
   for (const resource of Object.values(resources)) {
@@ -130,20 +151,9 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
   for (const bucket of Object.values(config.provider.s3 ?? {})) if (bucket.name) plan.buckets.push(bucket.name);
 
   for (const [functionKey, fn] of Object.entries(config.functions)) {
-    const functionName = fn.name ?? `${config.service}-${names.stage}-${functionKey}`;
-    const onFailureQueue = fn.destinations?.onFailure ? destinationQueue(fn.destinations.onFailure, text) : undefined;
-    const asyncRules = {
-      maximumRetryAttempts: fn.maximumRetryAttempts ?? DEFAULT_ASYNC_RETRIES,
-      maximumEventAgeSeconds: fn.maximumEventAge ?? DEFAULT_EVENT_AGE,
-      onFailureQueue,
-    };
-    const timeout = fn.timeout ?? config.provider.timeout ?? 6;
-    const eventQueue = () => {
-      const queue = asyncQueueName(config.service, names.stage, functionKey);
-      // Long enough that a running invocation is never handed out twice.
-      if (!plan.queues.some((q) => q.name === queue)) plan.queues.push({ name: queue, attributes: { VisibilityTimeout: String(timeout + 5) } });
-      return queue;
-    };
+    const functionName = functionNameOf(functionKey)!;
+    const asyncRules = asyncRulesOf(fn);
+    const eventQueue = () => eventQueueOf(functionKey);
     for (const event of fn.events ?? []) {
       if (event.sns) {
         const sns = event.sns as { arn?: unknown; topicName?: string; filterPolicy?: unknown } | string;
@@ -193,10 +203,17 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     }
   }
 
+  plan.warnings.push(...planDestinations(config, plan, { text, functionNameOf, eventQueueOf, asyncRulesOf }));
   for (const [key, value] of Object.entries(config.provider.environment ?? {})) plan.environment[key] = String(resolve(value));
   plan.queues = dependenciesFirst(plan.queues);
   return plan;
 }
+
+/** Lambda's asynchronous invocation settings of a function (its destinations are planned apart). */
+export const asyncRulesOf = (fn: FunctionConfig) => ({
+  maximumRetryAttempts: fn.maximumRetryAttempts ?? DEFAULT_ASYNC_RETRIES,
+  maximumEventAgeSeconds: fn.maximumEventAge ?? DEFAULT_EVENT_AGE,
+});
 
 function destinationQueue(onFailure: unknown, text: (v: unknown) => string): string {
   const arn = typeof onFailure === 'object' && onFailure !== null && 'arn' in onFailure ? text((onFailure as { arn: unknown }).arn) : text(onFailure);

@@ -5,6 +5,7 @@ import { localClients, type LocalClients } from '../../../../offline/cloud/provi
 import type { AsyncConsumerPlan } from '../../../../offline/cloud/provision/plan';
 import { lambdaEvent, startAsyncConsumer } from '../../../../offline/cloud/async/async-consumer';
 import type { Invoker } from '../../../../offline/cloud/lambda/invoke';
+import { createDestinationSender, type SendToDestination } from '../../../../offline/cloud/lambda/destinations';
 import { eventually } from '../../support/eventually';
 import { alwaysFail, failTimes, startFakeLambda, succeed, type FakeLambda } from '../../support/fake-lambda';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
@@ -82,12 +83,14 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
   let cloud: TestCloud;
   let lambda: FakeLambda;
   let clients: LocalClients;
+  let sendToDestination: SendToDestination;
   let consumer: { stop(): Promise<void> } | undefined;
   let n = 0;
 
   beforeAll(async () => {
     [cloud, lambda] = await Promise.all([startTestCloud(), startFakeLambda()]);
     clients = localClients({ region: REGION, sqs: cloud.sqsEndpoint, edge: cloud.edge, lambda: lambda.endpoint, accessKeyId: 'test' });
+    sendToDestination = createDestinationSender(clients, { asyncQueueOf: () => undefined, log: () => undefined });
   });
 
   afterEach(async () => {
@@ -110,7 +113,7 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
       queue: `${key}-async-events`,
       maximumRetryAttempts: 2,
       maximumEventAgeSeconds: 3600,
-      onFailureQueue: `${key}-failures`,
+      onFailure: { kind: 'sqs', arn: cloud.queueArn(`${key}-failures`), name: `${key}-failures` },
       ...rules,
     };
     const queueUrl = await cloud.createQueue(plan.queue, { VisibilityTimeout: '15' });
@@ -123,7 +126,7 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
   }
 
   const start = (plan: AsyncConsumerPlan) => {
-    consumer = startAsyncConsumer(plan, { clients, region: REGION, accountId: ACCOUNT_ID, retryDelaysSeconds: [1, 1], concurrency: 1, log: () => undefined });
+    consumer = startAsyncConsumer(plan, { clients, region: REGION, accountId: ACCOUNT_ID, retryDelaysSeconds: [1, 1], concurrency: 1, log: () => undefined, sendToDestination });
   };
 
   /** Messages waiting or in flight: 0 once the consumer deleted the event. */
@@ -164,7 +167,7 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
       return { ok: true, payload: null };
     };
 
-    consumer = startAsyncConsumer(fn.plan, { clients, region: REGION, accountId: ACCOUNT_ID, retryDelaysSeconds: [1], concurrency: 1, log: () => undefined, invoke });
+    consumer = startAsyncConsumer(fn.plan, { clients, region: REGION, accountId: ACCOUNT_ID, retryDelaysSeconds: [1], concurrency: 1, log: () => undefined, invoke, sendToDestination });
 
     await eventually(async () => ((await inQueue(fn.queueUrl)) === 0 ? true : undefined), 'every event to be deleted');
     expect(invoked.sort()).toEqual(['o-1', 'o-2', 'o-3', 'o-4', 'o-5']);

@@ -130,7 +130,7 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
     ]);
   });
 
-  it("runs each SNS, S3 and schedule function as an async consumer with the function's retries, event age and on-failure queue", () => {
+  it("runs each SNS, S3 and schedule function as an async consumer with the function's retries, event age and on-failure destination", () => {
     const rules = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 };
 
     expect([...plan.asyncConsumers].sort((a, b) => a.functionKey.localeCompare(b.functionKey))).toEqual([
@@ -140,7 +140,7 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
         source: 'schedule',
         queue: eventQueue('dailyReport'),
         ...rules,
-        onFailureQueue: 'orderflow-local-daily-report-failures',
+        onFailure: { kind: 'sqs', arn: sqsArn('orderflow-local-daily-report-failures'), name: 'orderflow-local-daily-report-failures' },
       },
       {
         functionKey: 'expireStaleOrders',
@@ -148,7 +148,7 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
         source: 'schedule',
         queue: eventQueue('expireStaleOrders'),
         ...rules,
-        onFailureQueue: 'orderflow-local-expire-stale-orders-failures',
+        onFailure: { kind: 'sqs', arn: sqsArn('orderflow-local-expire-stale-orders-failures'), name: 'orderflow-local-expire-stale-orders-failures' },
       },
       {
         functionKey: 'importOrders',
@@ -156,7 +156,7 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
         source: 's3',
         queue: eventQueue('importOrders'),
         ...rules,
-        onFailureQueue: 'orderflow-local-import-orders-failures',
+        onFailure: { kind: 'sqs', arn: sqsArn('orderflow-local-import-orders-failures'), name: 'orderflow-local-import-orders-failures' },
       },
       {
         functionKey: 'notifyCustomer',
@@ -164,7 +164,7 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
         source: 'sns',
         queue: eventQueue('notifyCustomer'),
         ...rules,
-        onFailureQueue: 'orderflow-local-notify-customer-failures',
+        onFailure: { kind: 'sqs', arn: sqsArn('orderflow-local-notify-customer-failures'), name: 'orderflow-local-notify-customer-failures' },
       },
       {
         functionKey: 'reserveInventory',
@@ -172,9 +172,13 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
         source: 'sns',
         queue: eventQueue('reserveInventory'),
         ...rules,
-        onFailureQueue: 'orderflow-local-reserve-inventory-failures',
+        onFailure: { kind: 'sqs', arn: sqsArn('orderflow-local-reserve-inventory-failures'), name: 'orderflow-local-reserve-inventory-failures' },
       },
     ]);
+  });
+
+  it('has nothing to warn about: every destination of serverless.yml runs locally', () => {
+    expect(plan.warnings).toEqual([]);
   });
 
   it("fires each schedule of the local stage into its function's event queue", () => {
@@ -213,7 +217,7 @@ describe('planLocalCloud, on a minimal service', () => {
     const plan = planLocalCloud(service({ onEvent: { events: [{ sns: 'arn:aws:sns:eu-central-1:000000000000:events' }] } }), NAMES);
 
     expect(plan.asyncConsumers).toEqual([
-      { functionKey: 'onEvent', functionName: 'shop-local-onEvent', source: 'sns', queue: 'shop-local-onEvent-async-events', maximumRetryAttempts: 2, maximumEventAgeSeconds: 21600, onFailureQueue: undefined },
+      { functionKey: 'onEvent', functionName: 'shop-local-onEvent', source: 'sns', queue: 'shop-local-onEvent-async-events', maximumRetryAttempts: 2, maximumEventAgeSeconds: 21600 },
     ]);
     expect(plan.topics).toEqual(['events']);
     expect(plan.subscriptions).toEqual([{ topic: 'events', queue: 'shop-local-onEvent-async-events', raw: false, filterPolicy: undefined }]);
@@ -240,10 +244,10 @@ describe('planLocalCloud, on a minimal service', () => {
     ]);
   });
 
-  it('refuses an on-failure destination it cannot run locally, naming it', () => {
-    const config = service({ onEvent: { destinations: { onFailure: 'arn:aws:lambda:eu-central-1:000000000000:function:other' }, events: [{ sns: 'topic' }] } });
+  it('refuses a destination that is not one, naming the function and the property', () => {
+    const config = service({ onEvent: { destinations: { onFailure: 'arn:aws:dynamodb:eu-central-1:000000000000:table/t' }, events: [{ sns: 'topic' }] } });
 
-    expect(() => planLocalCloud(config, NAMES)).toThrow('Only SQS on-failure destinations run locally, found arn:aws:lambda:eu-central-1:000000000000:function:other');
+    expect(() => planLocalCloud(config, NAMES)).toThrow('function onEvent, destinations.onFailure: arn:aws:dynamodb:eu-central-1:000000000000:table/t is not something Lambda sends records to');
   });
 
   it('creates a chain of dead-letter queues from its end: each DLQ before the queue that redrives into it', () => {
