@@ -15,3 +15,16 @@ export function cancellationReasons(error: unknown): string[] | undefined {
   if (cancelled?.name !== 'TransactionCanceledException' || !Array.isArray(cancelled.CancellationReasons)) return undefined;
   return cancelled.CancellationReasons.map((reason) => reason.Code ?? 'None');
 }
+
+/**
+ * Waits for a conditional write. A lost condition is the normal outcome of an idempotent write, not
+ * an error: `otherwise` says what it means (typically, reading what an earlier write left).
+ */
+export async function unlessConditionFails<T, U>(write: Promise<T>, otherwise: () => U | Promise<U>): Promise<T | U> {
+  try {
+    return await write;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return otherwise();
+  }
+}

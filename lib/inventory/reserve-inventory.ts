@@ -4,17 +4,17 @@ import type { PaymentLedger } from '../payments/ledger';
 import type { StockStore } from './stock-store';
 
 export type ReserveInventoryDeps = {
-  orders: Pick<OrderStore, 'get' | 'transition'>;
+  orders: Pick<OrderStore, 'get' | 'transition' | 'transitionWith'>;
   stock: Pick<StockStore, 'reserveAndConfirm'>;
-  ledger: Pick<PaymentLedger, 'refund'>;
+  ledger: Pick<PaymentLedger, 'refundWrite'>;
   events: { announce(order: Order): Promise<void> };
   clock: () => Date;
 };
 
 /**
  * A PAID order becomes CONFIRMED when the stock of all its items is taken (one transaction), or
- * CANCELLED with a refund when an item is short. A repeated or concurrent delivery takes nothing
- * more: it finds the order moved on, and makes good and announces the outcome again.
+ * CANCELLED with its refund (one transaction) when an item is short. A repeated or concurrent
+ * delivery takes nothing more: it finds the order moved on, and announces the outcome again.
  */
 export async function reserveInventory(deps: ReserveInventoryDeps, orderId: string): Promise<Order> {
   const order = await deps.orders.get(orderId);
@@ -23,14 +23,24 @@ export async function reserveInventory(deps: ReserveInventoryDeps, orderId: stri
 
   const reservation = await deps.stock.reserveAndConfirm(order, deps.clock());
   if (reservation.outcome === 'CONFIRMED') return settle(deps, reservation.order);
-  // Cancelling is conditional too: should another delivery have confirmed it meanwhile, that stands.
-  if (reservation.outcome === 'SHORT') return settle(deps, (await deps.orders.transition(order, 'CANCELLED', deps.clock())).order);
+  if (reservation.outcome === 'SHORT') return settle(deps, await cancelWithRefund(deps, order));
   return settle(deps, (await deps.orders.get(orderId))!);
 }
 
-/** Makes the outcome good and announces it: a CANCELLED order is refunded (refunding is idempotent). */
+/**
+ * CANCELLED and the refund are one transaction, so a client that stops polling at CANCELLED sees the
+ * money returned. Conditional too: should another delivery have confirmed it meanwhile, that stands.
+ */
+async function cancelWithRefund(deps: ReserveInventoryDeps, order: Order): Promise<Order> {
+  const at = deps.clock();
+  const result = await deps.orders.transitionWith(order, 'CANCELLED', at, deps.ledger.refundWrite(order.orderId));
+  if (result.outcome !== 'EFFECT_REFUSED') return result.order;
+  // Nothing captured to return (a PAID order always has its charge; this guards older data).
+  return (await deps.orders.transition(order, 'CANCELLED', at)).order;
+}
+
+/** Announces a settled outcome (again, for a repeated delivery). */
 async function settle(deps: ReserveInventoryDeps, order: Order): Promise<Order> {
-  if (order.status === 'CANCELLED') await deps.ledger.refund(order.orderId);
   if (order.status === 'CONFIRMED' || order.status === 'CANCELLED') await deps.events.announce(order);
   return order;
 }

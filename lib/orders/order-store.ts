@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
-import { isConditionFailure } from '../aws/conditional';
-import { IdempotencyConflictError } from '../errors';
+import { cancellationReasons, isConditionFailure } from '../aws/conditional';
+import { IdempotencyConflictError, TransientError } from '../errors';
 import { transition, type Order, type OrderStatus } from './order';
 
 const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
@@ -27,6 +27,15 @@ function sweepFiling(to: OrderStatus, at: Date): { expression: string; values: R
 export type IdempotencyClaim = { key: string; requestHash: string };
 export type Created = { order: Order; created: boolean };
 export type Transitioned = { order: Order; changed: boolean };
+/** A conditional DynamoDB update, as one item of a transaction. */
+export type ConditionalUpdate = { TableName: string; Key: Record<string, unknown>; UpdateExpression: string; ConditionExpression: string } & Record<string, unknown>;
+export type TransitionedWith =
+  /** Both written. */
+  | { outcome: 'CHANGED'; order: Order }
+  /** The order is no longer where we saw it (returned as it stands): nothing was written. */
+  | { outcome: 'MOVED_ON'; order: Order }
+  /** The other write's condition failed: nothing was written. */
+  | { outcome: 'EFFECT_REFUSED' };
 
 function fromItem(item: Record<string, unknown>): Order {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...order } = item;
@@ -113,6 +122,25 @@ export function orderStore(tableName: string) {
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         return { order: (await get(order.orderId))!, changed: false };
+      }
+    },
+
+    /**
+     * Moves the order on and makes the write that goes with the new status (a charge, a refund) in
+     * one transaction, so that no reader ever sees the status without its effect.
+     */
+    async transitionWith(order: Order, to: OrderStatus, at: Date, effect: ConditionalUpdate): Promise<TransitionedWith> {
+      const { next, update } = transitionWrite(tableName, order, to, at);
+      try {
+        await dynamo.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, { Update: effect }] }));
+        return { outcome: 'CHANGED', order: next };
+      } catch (error) {
+        const [orderReason, effectReason] = cancellationReasons(error) ?? [];
+        if (orderReason === undefined) throw error;
+        if (orderReason === 'ConditionalCheckFailed') return { outcome: 'MOVED_ON', order: (await get(order.orderId))! };
+        if (effectReason === 'ConditionalCheckFailed') return { outcome: 'EFFECT_REFUSED' };
+        // A conflict with another transaction on one of these items: the delivery is retried.
+        throw new TransientError(`Moving order ${order.orderId} to ${to} was cancelled (${orderReason}, ${effectReason})`);
       }
     },
 

@@ -1,7 +1,8 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
-import { isConditionFailure } from '../aws/conditional';
+import { unlessConditionFails } from '../aws/conditional';
 import type { Payment } from '../orders/order';
+import type { ConditionalUpdate } from '../orders/order-store';
 import { NO_PAYMENT } from '../orders/order-view';
 
 const ledgerKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'PAYMENT' });
@@ -17,29 +18,20 @@ function toPayment(item: Record<string, unknown> | undefined): Payment {
 }
 
 /**
- * The gateway's ledger for one order. Every write is conditional on the ledger not being settled,
- * so however often a payment message is redelivered, an order is captured at most once.
+ * The gateway's ledger for one order. Every write is conditional on the ledger's status, so however
+ * often a payment message is redelivered, an order is captured at most once and refunded at most
+ * once. Settling writes are made in the same transaction as the order's move (OrderStore.transitionWith).
  */
 export function paymentLedger(tableName: string) {
-  const settle = async (orderId: string, set: string, values: Record<string, unknown>): Promise<Payment> => {
-    try {
-      const { Attributes } = await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: ledgerKey(orderId),
-          UpdateExpression: set,
-          ConditionExpression: '#status = :none',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':none': 'NONE', ...values },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toPayment(Attributes);
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return get(orderId); // settled by an earlier delivery: its outcome stands
-    }
-  };
+  /** Settles an unsettled ledger. */
+  const settleWrite = (orderId: string, set: string, values: Record<string, unknown>): ConditionalUpdate => ({
+    TableName: tableName,
+    Key: ledgerKey(orderId),
+    UpdateExpression: set,
+    ConditionExpression: '#status = :none',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':none': 'NONE', ...values },
+  });
 
   const get = async (orderId: string): Promise<Payment> => {
     const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: ledgerKey(orderId), ConsistentRead: true }));
@@ -50,55 +42,50 @@ export function paymentLedger(tableName: string) {
     get,
 
     /** Counts one more attempt on an unsettled ledger; a settled one is returned as it is. */
-    async beginAttempt(orderId: string): Promise<Payment> {
-      try {
-        const { Attributes } = await dynamo.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: ledgerKey(orderId),
-            UpdateExpression: 'SET #status = if_not_exists(#status, :none), charges = if_not_exists(charges, :zero) ADD attempts :one',
-            ConditionExpression: 'attribute_not_exists(#status) OR #status = :none',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':none': 'NONE', ':zero': 0, ':one': 1 },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return toPayment(Attributes);
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        return get(orderId);
-      }
-    },
+    beginAttempt: (orderId: string): Promise<Payment> =>
+      unlessConditionFails(
+        dynamo
+          .send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: ledgerKey(orderId),
+              UpdateExpression: 'SET #status = if_not_exists(#status, :none), charges = if_not_exists(charges, :zero) ADD attempts :one',
+              ConditionExpression: 'attribute_not_exists(#status) OR #status = :none',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':none': 'NONE', ':zero': 0, ':one': 1 },
+              ReturnValues: 'ALL_NEW',
+            }),
+          )
+          .then(({ Attributes }) => toPayment(Attributes)),
+        () => get(orderId),
+      ),
 
-    capture: (orderId: string, chargeId: string) =>
-      settle(orderId, 'SET #status = :charged, chargeId = :chargeId, charges = charges + :one', {
-        ':charged': 'CHARGED',
-        ':chargeId': chargeId,
-        ':one': 1,
-      }),
+    /**
+     * Makes one ledger write on its own and returns the ledger as it then stands (a lost condition
+     * leaves it as an earlier write settled it). The flows send these writes with the order's move.
+     */
+    write: (update: ConditionalUpdate): Promise<Payment> =>
+      unlessConditionFails(
+        dynamo.send(new UpdateCommand({ ...update, ReturnValues: 'ALL_NEW' })).then(({ Attributes }) => toPayment(Attributes)),
+        () => get(String((update.Key as { pk: string }).pk).slice('ORDER#'.length)),
+      ),
 
-    decline: (orderId: string) => settle(orderId, 'SET #status = :declined', { ':declined': 'DECLINED' }),
+    /** The write that captures a charge on an unsettled ledger. */
+    captureWrite: (orderId: string, chargeId: string) =>
+      settleWrite(orderId, 'SET #status = :charged, chargeId = :chargeId, charges = charges + :one', { ':charged': 'CHARGED', ':chargeId': chargeId, ':one': 1 }),
 
-    /** Returns a captured charge; refunding twice is a no-op. */
-    async refund(orderId: string): Promise<Payment> {
-      try {
-        const { Attributes } = await dynamo.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: ledgerKey(orderId),
-            UpdateExpression: 'SET #status = :refunded',
-            ConditionExpression: '#status = :charged',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':refunded': 'REFUNDED', ':charged': 'CHARGED' },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return toPayment(Attributes);
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        return get(orderId);
-      }
-    },
+    /** The write that records a permanent decline on an unsettled ledger. */
+    declineWrite: (orderId: string) => settleWrite(orderId, 'SET #status = :declined', { ':declined': 'DECLINED' }),
+
+    /** The write that returns a captured charge (refunding twice fails its condition). */
+    refundWrite: (orderId: string): ConditionalUpdate => ({
+      TableName: tableName,
+      Key: ledgerKey(orderId),
+      UpdateExpression: 'SET #status = :refunded',
+      ConditionExpression: '#status = :charged',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':refunded': 'REFUNDED', ':charged': 'CHARGED' },
+    }),
   };
 }
 

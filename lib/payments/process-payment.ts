@@ -5,8 +5,8 @@ import { decideCharge } from './gateway';
 import type { PaymentLedger } from './ledger';
 
 export type ProcessPaymentDeps = {
-  orders: Pick<OrderStore, 'get' | 'transition'>;
-  ledger: Pick<PaymentLedger, 'beginAttempt' | 'capture' | 'decline' | 'refund'>;
+  orders: Pick<OrderStore, 'get' | 'transition' | 'transitionWith'>;
+  ledger: Pick<PaymentLedger, 'get' | 'beginAttempt' | 'captureWrite' | 'declineWrite'>;
   events: { announce(order: Order): Promise<void> };
   clock: () => Date;
   newId: () => string;
@@ -25,20 +25,26 @@ export async function processPayment(deps: ProcessPaymentDeps, orderId: string):
     return order;
   }
 
-  let payment = await deps.ledger.beginAttempt(orderId);
+  const payment = await deps.ledger.beginAttempt(orderId);
+  let moved: Order;
   if (payment.status === 'NONE') {
     const decision = decideCharge(order.paymentToken, payment.attempts);
     if (decision === 'TRY_AGAIN') throw new TransientError(`Payment gateway unavailable (attempt ${payment.attempts})`);
-    payment = decision === 'APPROVED' ? await deps.ledger.capture(orderId, deps.newId()) : await deps.ledger.decline(orderId);
+    // The charge and the order's move are one transaction: an order is never read PAID without its
+    // charge, nor charged while it expires (then neither happens).
+    const [to, settle] = decision === 'APPROVED' ? (['PAID', deps.ledger.captureWrite(orderId, deps.newId())] as const) : (['PAYMENT_FAILED', deps.ledger.declineWrite(orderId)] as const);
+    const result = await deps.orders.transitionWith(order, to, deps.clock(), settle);
+    if (result.outcome === 'MOVED_ON') return result.order;
+    // Settled meanwhile by a concurrent delivery, whose transaction moved the order too.
+    if (result.outcome === 'EFFECT_REFUSED') return (await deps.orders.get(orderId))!;
+    moved = result.order;
+  } else {
+    // A ledger settled while the order stayed PENDING was written before charges and moves became
+    // one transaction: the order follows its ledger.
+    const result = await deps.orders.transition(order, payment.status === 'DECLINED' ? 'PAYMENT_FAILED' : 'PAID', deps.clock());
+    if (!result.changed) return result.order;
+    moved = result.order;
   }
-
-  const to = payment.status === 'DECLINED' ? 'PAYMENT_FAILED' : 'PAID';
-  const moved = await deps.orders.transition(order, to, deps.clock());
-  if (!moved.changed) {
-    // Expired while we were charging: give the money back rather than keep it for a dead order.
-    if (moved.order.status === 'EXPIRED' && payment.status === 'CHARGED') await deps.ledger.refund(orderId);
-    return moved.order;
-  }
-  await deps.events.announce(moved.order);
-  return moved.order;
+  await deps.events.announce(moved);
+  return moved;
 }

@@ -27,7 +27,7 @@ beforeAll(async () => {
   // The sample order, paid.
   const placed = (await orders.create(sampleOrder())).order;
   await ledger.beginAttempt(placed.orderId);
-  await ledger.capture(placed.orderId, 'a1b2c3d4-0000-4000-8000-00000000c4a9');
+  await ledger.write(ledger.captureWrite(placed.orderId, 'a1b2c3d4-0000-4000-8000-00000000c4a9'));
   await orders.transition(placed, 'PAID', new Date('2026-11-22T10:00:01.250Z'));
   await orders.create(pendingOrder({ orderId: THEIR_ORDER, customerId: 'another-customer' }));
 });

@@ -37,7 +37,7 @@ const stockOf = async (sku: string) =>
 async function paid(order: Order): Promise<void> {
   const placed = (await orders.create(order)).order;
   await ledger.beginAttempt(order.orderId);
-  await ledger.capture(order.orderId, `charge-${order.orderId}`);
+  await ledger.write(ledger.captureWrite(order.orderId, `charge-${order.orderId}`));
   await orders.transition(placed, 'PAID', new Date('2026-11-22T10:00:01.250Z'));
 }
 

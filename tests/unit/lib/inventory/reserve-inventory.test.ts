@@ -48,7 +48,7 @@ const item = (sku: string, quantity = 1): OrderItem => ({ sku, quantity, unitPri
 async function paidOrder(orderId: string, items: OrderItem[]): Promise<Order> {
   const placed = (await orders.create(pendingOrder({ orderId, items }))).order;
   await ledger.beginAttempt(orderId);
-  await ledger.capture(orderId, `charge-${orderId}`);
+  await ledger.write(ledger.captureWrite(orderId, `charge-${orderId}`));
   return (await orders.transition(placed, 'PAID', new Date('2026-11-22T10:00:01.250Z'))).order;
 }
 
@@ -248,16 +248,25 @@ describe('reserveInventory with two deliveries of one OrderPaid at once', () => 
     expect(await stockOf('failing-A')).toBe(4);
   });
 
-  it('refunds a CANCELLED order on redelivery when the delivery that cancelled it stopped before refunding', async () => {
-    const placed = await paidOrder('cancelled-unrefunded', [item('SKU-OOS')]);
-    await orders.transition(placed, 'CANCELLED', new Date('2026-11-22T10:00:02.000Z'));
+  it('cancels and refunds in one transaction: when the order moved on meanwhile, neither is written', async () => {
+    // Arrange: the reservation reads the order PAID; another delivery confirms it before this one cancels.
+    const placed = await paidOrder('cancel-raced', [item('SKU-OOS')]);
     const deps = makeDeps();
+    deps.orders = {
+      ...orders,
+      transitionWith: async (order, to, at, effect) => {
+        await orders.transition(order, 'CONFIRMED', at);
+        return orders.transitionWith(order, to, at, effect);
+      },
+    };
 
-    const order = await reserve.reserveInventory(deps, 'cancelled-unrefunded');
+    // Act
+    const order = await reserve.reserveInventory(deps, 'cancel-raced');
 
-    expect(order.status).toBe('CANCELLED');
-    await expect(ledger.get('cancelled-unrefunded')).resolves.toMatchObject({ status: 'REFUNDED', charges: 1 });
-    expect(deps.events.statuses()).toEqual(['CANCELLED']);
+    // Assert
+    expect(order.status).toBe('CONFIRMED');
+    await expect(ledger.get('cancel-raced')).resolves.toMatchObject({ status: 'CHARGED', charges: 1 });
+    expect(placed.status).toBe('PAID');
   });
 
   it('serves orders in turn until a product runs out, leaving the product item as the catalog wrote it', async () => {

@@ -30,7 +30,7 @@ describe('paymentLedger', () => {
   it('captures once and records the charge', async () => {
     await ledger.beginAttempt('ledger-capture');
 
-    const payment = await ledger.capture('ledger-capture', 'charge-1');
+    const payment = await ledger.write(ledger.captureWrite('ledger-capture', 'charge-1'));
 
     expect(payment).toEqual({ status: 'CHARGED', attempts: 1, charges: 1, chargeId: 'charge-1' });
     await expect(ledger.get('ledger-capture')).resolves.toEqual(payment);
@@ -38,10 +38,10 @@ describe('paymentLedger', () => {
 
   it('keeps the first capture when a redelivery captures again', async () => {
     await ledger.beginAttempt('ledger-repeat');
-    await ledger.capture('ledger-repeat', 'charge-first');
+    await ledger.write(ledger.captureWrite('ledger-repeat', 'charge-first'));
 
     const again = [];
-    for (let i = 0; i < 5; i += 1) again.push(await ledger.capture('ledger-repeat', `charge-again-${i}`));
+    for (let i = 0; i < 5; i += 1) again.push(await ledger.write(ledger.captureWrite('ledger-repeat', `charge-again-${i}`)));
 
     expect(again.every((payment) => payment.charges === 1 && payment.chargeId === 'charge-first')).toBe(true);
     await expect(ledger.get('ledger-repeat')).resolves.toMatchObject({ status: 'CHARGED', charges: 1, chargeId: 'charge-first' });
@@ -50,7 +50,7 @@ describe('paymentLedger', () => {
   it('captures at most once under concurrent attempts', async () => {
     await Promise.all(Array.from({ length: 10 }, () => ledger.beginAttempt('ledger-race')));
 
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => ledger.capture('ledger-race', `charge-${i}`)));
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => ledger.write(ledger.captureWrite('ledger-race', `charge-${i}`))));
 
     const stored = await ledger.get('ledger-race');
     expect(stored).toMatchObject({ status: 'CHARGED', attempts: 10, charges: 1 });
@@ -59,17 +59,17 @@ describe('paymentLedger', () => {
 
   it('returns a settled ledger as it is instead of counting another attempt', async () => {
     await ledger.beginAttempt('ledger-settled');
-    await ledger.capture('ledger-settled', 'charge-1');
+    await ledger.write(ledger.captureWrite('ledger-settled', 'charge-1'));
 
     await expect(ledger.beginAttempt('ledger-settled')).resolves.toEqual({ status: 'CHARGED', attempts: 1, charges: 1, chargeId: 'charge-1' });
   });
 
   it('keeps a decline for good: no later attempt or capture changes it', async () => {
     await ledger.beginAttempt('ledger-declined');
-    await expect(ledger.decline('ledger-declined')).resolves.toEqual({ status: 'DECLINED', attempts: 1, charges: 0 });
+    await expect(ledger.write(ledger.declineWrite('ledger-declined'))).resolves.toEqual({ status: 'DECLINED', attempts: 1, charges: 0 });
 
     const attempt = await ledger.beginAttempt('ledger-declined');
-    const capture = await ledger.capture('ledger-declined', 'charge-1');
+    const capture = await ledger.write(ledger.captureWrite('ledger-declined', 'charge-1'));
 
     expect(attempt).toEqual({ status: 'DECLINED', attempts: 1, charges: 0 });
     expect(capture).toEqual({ status: 'DECLINED', attempts: 1, charges: 0 });
@@ -77,17 +77,17 @@ describe('paymentLedger', () => {
 
   it('does not decline a captured ledger', async () => {
     await ledger.beginAttempt('ledger-capture-then-decline');
-    await ledger.capture('ledger-capture-then-decline', 'charge-1');
+    await ledger.write(ledger.captureWrite('ledger-capture-then-decline', 'charge-1'));
 
-    await expect(ledger.decline('ledger-capture-then-decline')).resolves.toMatchObject({ status: 'CHARGED', charges: 1 });
+    await expect(ledger.write(ledger.declineWrite('ledger-capture-then-decline'))).resolves.toMatchObject({ status: 'CHARGED', charges: 1 });
   });
 
   it('refunds a capture once; refunding again changes nothing', async () => {
     await ledger.beginAttempt('ledger-refund');
-    await ledger.capture('ledger-refund', 'charge-1');
+    await ledger.write(ledger.captureWrite('ledger-refund', 'charge-1'));
 
-    const first = await ledger.refund('ledger-refund');
-    const second = await ledger.refund('ledger-refund');
+    const first = await ledger.write(ledger.refundWrite('ledger-refund'));
+    const second = await ledger.write(ledger.refundWrite('ledger-refund'));
 
     expect(first).toEqual({ status: 'REFUNDED', attempts: 1, charges: 1, chargeId: 'charge-1' });
     expect(second).toEqual(first);
@@ -95,17 +95,17 @@ describe('paymentLedger', () => {
 
   it('refunds nothing where nothing was captured', async () => {
     await ledger.beginAttempt('ledger-refund-declined');
-    await ledger.decline('ledger-refund-declined');
+    await ledger.write(ledger.declineWrite('ledger-refund-declined'));
 
-    await expect(ledger.refund('ledger-refund-declined')).resolves.toMatchObject({ status: 'DECLINED' });
-    await expect(ledger.refund('ledger-refund-nothing')).resolves.toEqual({ status: 'NONE', attempts: 0, charges: 0 });
+    await expect(ledger.write(ledger.refundWrite('ledger-refund-declined'))).resolves.toMatchObject({ status: 'DECLINED' });
+    await expect(ledger.write(ledger.refundWrite('ledger-refund-nothing'))).resolves.toEqual({ status: 'NONE', attempts: 0, charges: 0 });
   });
 
   it('never captures a refunded ledger again', async () => {
     await ledger.beginAttempt('ledger-refund-capture');
-    await ledger.capture('ledger-refund-capture', 'charge-1');
-    await ledger.refund('ledger-refund-capture');
+    await ledger.write(ledger.captureWrite('ledger-refund-capture', 'charge-1'));
+    await ledger.write(ledger.refundWrite('ledger-refund-capture'));
 
-    await expect(ledger.capture('ledger-refund-capture', 'charge-2')).resolves.toMatchObject({ status: 'REFUNDED', charges: 1, chargeId: 'charge-1' });
+    await expect(ledger.write(ledger.captureWrite('ledger-refund-capture', 'charge-2'))).resolves.toMatchObject({ status: 'REFUNDED', charges: 1, chargeId: 'charge-1' });
   });
 });

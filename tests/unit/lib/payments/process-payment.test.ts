@@ -112,7 +112,7 @@ describe('processPayment', () => {
   it('finishes an earlier run that captured but stopped before moving the order', async () => {
     await placed('pay-resume');
     await ledger.beginAttempt('pay-resume');
-    await ledger.capture('pay-resume', 'charge-earlier');
+    await ledger.write(ledger.captureWrite('pay-resume', 'charge-earlier'));
     const deps = makeDeps();
 
     const order = await processPayment(deps, 'pay-resume');
@@ -134,16 +134,21 @@ describe('processPayment', () => {
     expect(deps.events.announced).toEqual([]);
   });
 
-  it('refunds the charge when the order expired while it was being charged', async () => {
+  it('charges nothing when the order expires while it is being charged: charge and move are one transaction', async () => {
     // Arrange: the payment reads the order while PENDING; the sweep expires it before the payment moves it.
     const seen = await placed('pay-expired-meanwhile');
     const deps = makeDeps();
+    let reads = 0;
     deps.orders = {
-      get: async () => {
-        await orders.transition(seen, 'EXPIRED', new Date('2026-11-22T10:20:00.000Z'));
-        return seen;
+      get: async (orderId) => {
+        if (reads++ === 0) {
+          await orders.transition(seen, 'EXPIRED', new Date('2026-11-22T10:20:00.000Z'));
+          return seen;
+        }
+        return orders.get(orderId);
       },
       transition: orders.transition,
+      transitionWith: orders.transitionWith,
     };
 
     // Act
@@ -151,7 +156,7 @@ describe('processPayment', () => {
 
     // Assert
     expect(result.status).toBe('EXPIRED');
-    await expect(ledger.get('pay-expired-meanwhile')).resolves.toMatchObject({ status: 'REFUNDED', charges: 1 });
+    await expect(ledger.get('pay-expired-meanwhile')).resolves.toEqual({ status: 'NONE', attempts: 1, charges: 0 });
     expect(deps.events.announced).toEqual([]);
   });
 
