@@ -1,4 +1,7 @@
 import { createResolver, nameFromArn, type CfnResources, type Names } from './intrinsics';
+import { planStreamEvent, type StreamConsumerPlan } from './plan-streams';
+
+export type { StreamConsumerPlan } from './plan-streams';
 
 /** The slice of Serverless' resolved service the local cloud reads. */
 export type ServiceConfig = {
@@ -37,20 +40,6 @@ export type AsyncConsumerPlan = {
 /** An EventBridge schedule rule that targets a function (through its event queue). */
 export type SchedulePlan = { functionKey: string; ruleName: string; expression: string; queue: string; input?: unknown };
 
-/** A Kinesis event source mapping. */
-export type StreamConsumerPlan = {
-  functionKey: string;
-  functionName: string;
-  stream: string;
-  batchSize: number;
-  startingPosition: 'TRIM_HORIZON' | 'LATEST';
-  bisectBatchOnFunctionError: boolean;
-  maximumRetryAttempts: number;
-  maximumRecordAgeInSeconds: number;
-  reportBatchItemFailures: boolean;
-  onFailureQueue?: string;
-};
-
 export type LocalCloudPlan = {
   region: string;
   accountId: string;
@@ -64,6 +53,8 @@ export type LocalCloudPlan = {
   asyncConsumers: AsyncConsumerPlan[];
   streamConsumers: StreamConsumerPlan[];
   schedules: SchedulePlan[];
+  /** Configuration the local cloud does not run, one line each, for the log. */
+  warnings: string[];
   /** provider.environment with every intrinsic function resolved to its local value. */
   environment: Record<string, string>;
 };
@@ -95,6 +86,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     asyncConsumers: [],
     streamConsumers: [],
     schedules: [],
+    warnings: [],
     environment: {},
   };
 
@@ -144,7 +136,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
       if (!plan.queues.some((q) => q.name === queue)) plan.queues.push({ name: queue, attributes: { VisibilityTimeout: String(timeout + 5) } });
       return queue;
     };
-    for (const event of fn.events ?? []) {
+    for (const [index, event] of (fn.events ?? []).entries()) {
       if (event.sns) {
         const sns = event.sns as { arn?: unknown; topicName?: string; filterPolicy?: unknown } | string;
         const topic = typeof sns === 'string' ? nameFromArn(sns) : sns.topicName ?? nameFromArn(text(sns.arn));
@@ -173,23 +165,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
         }
         if (!plan.asyncConsumers.some((c) => c.queue === queue)) plan.asyncConsumers.push({ functionKey, functionName, source: 'schedule', queue, ...asyncRules });
       }
-      if (event.stream) {
-        const stream = event.stream as Record<string, unknown>;
-        if (stream.type !== 'kinesis') continue;
-        const onFailure = (stream.destinations as { onFailure?: unknown } | undefined)?.onFailure;
-        plan.streamConsumers.push({
-          functionKey,
-          functionName,
-          stream: nameFromArn(text(stream.arn)),
-          batchSize: Number(stream.batchSize ?? 100),
-          startingPosition: stream.startingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
-          bisectBatchOnFunctionError: stream.bisectBatchOnFunctionError === true,
-          maximumRetryAttempts: Number(stream.maximumRetryAttempts ?? -1),
-          maximumRecordAgeInSeconds: Number(stream.maximumRecordAgeInSeconds ?? -1),
-          reportBatchItemFailures: stream.functionResponseType === 'ReportBatchItemFailures',
-          onFailureQueue: onFailure ? destinationQueue(onFailure, text) : undefined,
-        });
-      }
+      if (event.stream) plan.streamConsumers.push(planStreamEvent(event.stream, { functionKey, functionName, index }, { text }, plan.warnings));
     }
   }
 

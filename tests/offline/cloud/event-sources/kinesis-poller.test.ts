@@ -6,7 +6,8 @@ import { CreateStreamCommand, DescribeStreamSummaryCommand, PutRecordCommand, ty
 import { localClients, type LocalClients } from '../../../../offline/cloud/provision/clients';
 import type { StreamConsumerPlan } from '../../../../offline/cloud/provision/plan';
 import { fileCheckpoints } from '../../../../offline/cloud/event-sources/checkpoints';
-import { kinesisEvent, startStreamConsumer, type StreamOptions } from '../../../../offline/cloud/event-sources/stream-consumer';
+import { kinesisEvent, startKinesisPoller, type StreamPollerOptions } from '../../../../offline/cloud/event-sources/kinesis-poller';
+import { sqsDestinationSender } from '../../../../offline/cloud/event-sources/sqs-destination';
 import { eventually, sleep } from '../../support/eventually';
 import { startFakeLambda, succeed, type Behaviour, type FakeLambda } from '../../support/fake-lambda';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
@@ -25,7 +26,7 @@ describe('kinesisEvent', () => {
     ];
     const streamArn = 'arn:aws:kinesis:us-east-1:000000000000:stream/orderflow-local-order-activity';
 
-    const event = kinesisEvent(streamArn, 'shardId-000000000000', 'us-east-1', records);
+    const event = kinesisEvent(streamArn, 'shardId-000000000000', records);
 
     expect(event.Records[0]).toEqual({
       kinesis: {
@@ -43,12 +44,13 @@ describe('kinesisEvent', () => {
       awsRegion: 'us-east-1',
       eventSourceARN: streamArn,
     });
+    expect(event.Records[0].invokeIdentityArn).toBe('arn:aws:iam::000000000000:role/local');
     expect(event.Records[1].kinesis.data).toBe('');
     expect(event.Records.map((r) => r.kinesis.sequenceNumber)).toEqual(records.map((r) => r.SequenceNumber));
   });
 });
 
-describe("startStreamConsumer: Lambda's Kinesis event source mapping, on the embedded Kinesis, against a fake Lambda API", () => {
+describe("startKinesisPoller: Lambda's Kinesis event source mapping, on the embedded Kinesis, against a fake Lambda API", () => {
   let cloud: TestCloud;
   let lambda: FakeLambda;
   let clients: LocalClients;
@@ -85,24 +87,30 @@ describe("startStreamConsumer: Lambda's Kinesis event source mapping, on the emb
     const plan: StreamConsumerPlan = {
       functionKey: key,
       functionName: `orderflow-test-${key}`,
+      source: 'kinesis',
       stream,
+      arn: StreamDescriptionSummary!.StreamARN!,
+      enabled: true,
       batchSize: 100,
+      batchWindowSeconds: 0,
       startingPosition: 'TRIM_HORIZON',
       bisectBatchOnFunctionError: false,
       maximumRetryAttempts: -1,
       maximumRecordAgeInSeconds: -1,
       reportBatchItemFailures: false,
-      onFailureQueue: `${key}-failures`,
+      parallelizationFactor: 1,
+      onFailure: { kind: 'sqs', arn: cloud.queueArn(`${key}-failures`), name: `${key}-failures` },
       ...mapping,
     };
-    const put = async (...data: string[]) => {
+    const putKeyed = async (...records: [partitionKey: string, data: string][]) => {
       const sequenceNumbers: string[] = [];
-      for (const d of data) sequenceNumbers.push((await cloud.sdk.kinesis.send(new PutRecordCommand({ StreamName: stream, PartitionKey: 'order-1', Data: Buffer.from(d) }))).SequenceNumber!);
+      for (const [partitionKey, d] of records) sequenceNumbers.push((await cloud.sdk.kinesis.send(new PutRecordCommand({ StreamName: stream, PartitionKey: partitionKey, Data: Buffer.from(d) }))).SequenceNumber!);
       return sequenceNumbers;
     };
+    const put = (...data: string[]) => putKeyed(...data.map((d): [string, string] => ['order-1', d]));
     const checkpointsFile = join(stateDir, `${key}.json`);
-    const start = (options: Partial<StreamOptions> = {}) => {
-      const consumer = startStreamConsumer(plan, {
+    const start = (options: Partial<StreamPollerOptions> = {}) => {
+      const consumer = startKinesisPoller(plan, {
         clients,
         region: REGION,
         accountId: ACCOUNT_ID,
@@ -110,13 +118,14 @@ describe("startStreamConsumer: Lambda's Kinesis event source mapping, on the emb
         idlePollMs: 20,
         retryDelayMs: 20,
         log: () => undefined,
+        sendToDestination: sqsDestinationSender(clients, () => undefined),
         ...options,
       });
       consumers.push(consumer);
       return consumer;
     };
     const calls = () => lambda.invocations(plan.functionName).map((c) => payloads(c.event));
-    return { plan, put, start, calls, failuresUrl, streamArn: StreamDescriptionSummary!.StreamARN! };
+    return { plan, put, putKeyed, start, calls, failuresUrl, streamArn: StreamDescriptionSummary!.StreamARN! };
   }
 
   /** Fails any batch holding a record whose payload is "poison". */
