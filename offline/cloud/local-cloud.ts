@@ -10,7 +10,8 @@ import { startAsyncConsumer } from './async/async-consumer';
 import { createDestinationSender } from './lambda/destinations';
 import { fileCheckpoints } from './event-sources/checkpoints';
 import type { Invoker } from './lambda/invoke';
-import { startStreamConsumer } from './event-sources/stream-consumer';
+import { startKinesisPoller } from './event-sources/kinesis-poller';
+import { startDynamoDBStreamsPoller } from './event-sources/dynamodb-streams-poller';
 import { createDeliveryTwins, startQueueBridge } from './queue-bridge';
 import { startScheduler } from './async/scheduler';
 import { createWakeSignal } from './event-sources/wake-signal';
@@ -27,7 +28,8 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
   const endpoints = localEndpoints(settings, plan.region);
   const mode: Mode = await detectMode(settings, process.env.LOCAL_CLOUD);
   let emulators: RunningEmulators | undefined;
-  // The embedded Kinesis says when records are written; LocalStack's cannot, so there shards are polled.
+  for (const warning of plan.warnings) log(`warning: ${warning}`);
+  // The embedded Kinesis (and DynamoDB) say when records are written; LocalStack cannot, so there shards are polled.
   const streamWrites = mode === 'embedded' ? createWakeSignal() : undefined;
   if (mode === 'embedded') {
     emulators = await startEmbedded({
@@ -69,9 +71,18 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
         );
       }
       consumers.push(startScheduler(plan.schedules, common));
-      const checkpoints = fileCheckpoints(resolvePath(serviceDir, settings.stateDir, `kinesis-checkpoints-${mode}.json`));
-      for (const consumer of plan.streamConsumers) {
-        consumers.push(startStreamConsumer(consumer, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, writes: streamWrites, retryDelayMs: settings.kinesisRetryDelayMs }));
+      // Keys name the function, the stream and its creation: a stream created anew starts from its starting position.
+      const checkpoints = fileCheckpoints(resolvePath(serviceDir, settings.stateDir, `stream-checkpoints-${mode}.json`));
+      for (const mapping of plan.streamConsumers) {
+        if (!mapping.enabled) {
+          log(`${mapping.functionKey}: ${mapping.source} event source not started (enabled: false)`);
+          continue;
+        }
+        if (mapping.filterPatterns) log(`warning: ${mapping.functionKey}: stream.filterPatterns are not applied locally yet: every record is delivered`);
+        const start = mapping.source === 'kinesis' ? startKinesisPoller : startDynamoDBStreamsPoller;
+        consumers.push(
+          start(mapping, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, writes: streamWrites, retryDelayMs: settings.kinesisRetryDelayMs, sendToDestination }),
+        );
       }
     },
     async stop() {

@@ -1,17 +1,18 @@
 import { DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-kinesis';
 import type { LocalClients } from '../cloud/provision/clients';
 import { nameFromArn } from '../cloud/provision/intrinsics';
 import type { LocalCloudPlan } from '../cloud/provision/plan';
 import { invoke } from '../cloud/lambda/invoke';
 import { AS_IS_EVENT_ATTRIBUTE } from '../cloud/lambda/destinations';
-import { kinesisEvent } from '../cloud/event-sources/stream-consumer';
+import { kinesisSource } from '../cloud/event-sources/kinesis-poller';
+import { dynamodbStreamsSource } from '../cloud/event-sources/dynamodb-streams-poller';
+import type { PolledRecord, StreamSource } from '../cloud/event-sources/poller';
 
 /** A queue where failed messages end, and where a redrive sends them back to. */
 export type FailureQueue =
   | { kind: 'dead-letter'; queue: string; source: string }
   | { kind: 'async-destination'; queue: string; functionKey: string; eventQueue: string }
-  | { kind: 'stream-destination'; queue: string; functionKey: string; functionName: string; stream: string };
+  | { kind: 'stream-destination'; queue: string; functionKey: string; functionName: string; source: 'kinesis' | 'dynamodb'; stream: string };
 
 /** Every DLQ and SQS on-failure destination the plan declares. */
 export function failureQueues(plan: LocalCloudPlan): FailureQueue[] {
@@ -26,7 +27,7 @@ export function failureQueues(plan: LocalCloudPlan): FailureQueue[] {
     found.push({ kind: 'async-destination', queue: c.onFailure.name, functionKey: c.functionKey, eventQueue: c.queue });
   }
   for (const c of plan.streamConsumers) {
-    if (c.onFailureQueue) found.push({ kind: 'stream-destination', queue: c.onFailureQueue, functionKey: c.functionKey, functionName: c.functionName, stream: c.stream });
+    if (c.onFailure?.kind === 'sqs') found.push({ kind: 'stream-destination', queue: c.onFailure.name, functionKey: c.functionKey, functionName: c.functionName, source: c.source, stream: c.stream });
   }
   return found;
 }
@@ -93,27 +94,26 @@ async function sendBack(plan: LocalCloudPlan, target: FailureQueue, message: Mes
     return true;
   }
   // A stream destination holds the batch's position, not its records: read them again and invoke.
-  const info = record.KinesisBatchInfo;
-  const records = await readRange(clients, target.stream, info.shardId, info.startSequenceNumber, info.endSequenceNumber);
-  const result = await invoke(clients.lambda, target.functionName, kinesisEvent(info.streamArn, info.shardId, plan.region, records));
+  const info = record.KinesisBatchInfo ?? record.DDBStreamBatchInfo;
+  const source = target.source === 'kinesis' ? kinesisSource(clients.kinesis, target.stream) : dynamodbStreamsSource(clients.dynamodb, clients.dynamodbStreams, target.stream, plan.region);
+  const records = await readRange(source, info.streamArn, info.shardId, info.startSequenceNumber, info.endSequenceNumber);
+  const result = await invoke(clients.lambda, target.functionName, { Records: records.map((r) => r.lambdaRecord) });
   const failures = result.ok ? (result.payload as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures ?? [] : ['error'];
   if (failures.length > 0) log(`${target.functionKey} still fails on ${info.startSequenceNumber}..${info.endSequenceNumber}; kept in ${target.queue}`);
   return failures.length === 0;
 }
 
-async function readRange(clients: LocalClients, stream: string, shardId: string, start: string, end: string): Promise<_Record[]> {
-  let { ShardIterator: iterator } = await clients.kinesis.send(
-    new GetShardIteratorCommand({ StreamName: stream, ShardId: shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: start }),
-  );
-  const records: _Record[] = [];
+async function readRange(source: StreamSource, streamArn: string, shardId: string, start: string, end: string): Promise<PolledRecord[]> {
+  let iterator = await source.iterator(streamArn, shardId, { type: 'AT_SEQUENCE_NUMBER', sequenceNumber: start });
+  const records: PolledRecord[] = [];
   while (iterator) {
-    const page = await clients.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-    for (const r of page.Records ?? []) {
-      if (BigInt(r.SequenceNumber!) > BigInt(end)) return records;
+    const page = await source.read(streamArn, shardId, iterator, 1000);
+    for (const r of page.records) {
+      if (BigInt(r.sequenceNumber) > BigInt(end)) return records;
       records.push(r);
     }
-    if ((page.Records ?? []).length === 0) return records;
-    iterator = page.NextShardIterator;
+    if (page.records.length === 0) return records;
+    iterator = page.next;
   }
   return records;
 }

@@ -1,6 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { _Record as KinesisRecord } from '@aws-sdk/client-kinesis';
-import type { _Record as DynamoDBStreamRecord } from '@aws-sdk/client-dynamodb-streams';
 
 /** Why Lambda sent an asynchronous invocation's record: it succeeded, or it failed for good. */
 export type AsyncCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';
@@ -47,43 +45,33 @@ export function asyncFailureRecord(input: {
   };
 }
 
-/** Where a discarded Kinesis batch sits in its shard (the records themselves are not sent). */
-export type KinesisBatchInfo = ReturnType<typeof kinesisBatchInfo>;
-/** Where a discarded DynamoDB Streams batch sits in its shard. */
-export type DDBStreamBatchInfo = ReturnType<typeof ddbStreamBatchInfo>;
+/** Which batch info an on-failure record carries: Lambda names it after the stream's service. */
+export type BatchInfoKey = 'KinesisBatchInfo' | 'DDBStreamBatchInfo';
 
-/** The KinesisBatchInfo of a batch, from the records as GetRecords returned them (in order). */
-export function kinesisBatchInfo(streamArn: string, shardId: string, records: KinesisRecord[]) {
+/**
+ * Where a discarded stream batch sits in its shard (the records themselves are not sent), from the
+ * batch's records in order (sequence number, arrival in ms).
+ */
+export function streamBatchInfo(key: BatchInfoKey, streamArn: string, shardId: string, records: { sequenceNumber: string; arrivedAt: number }[]) {
   const first = records[0];
   const last = records[records.length - 1];
+  // DynamoDB stamps records to the second, and AWS's records show it so: 2019-11-14T00:13:19Z.
+  const at = (ms: number | undefined) => {
+    const iso = new Date(ms ?? Date.now()).toISOString();
+    return key === 'DDBStreamBatchInfo' ? iso.replace(/\.\d{3}Z$/, 'Z') : iso;
+  };
   return {
     shardId,
-    startSequenceNumber: first?.SequenceNumber ?? '',
-    endSequenceNumber: last?.SequenceNumber ?? '',
-    approximateArrivalOfFirstRecord: (first?.ApproximateArrivalTimestamp ?? new Date()).toISOString(),
-    approximateArrivalOfLastRecord: (last?.ApproximateArrivalTimestamp ?? new Date()).toISOString(),
+    startSequenceNumber: first?.sequenceNumber ?? '',
+    endSequenceNumber: last?.sequenceNumber ?? '',
+    approximateArrivalOfFirstRecord: at(first?.arrivedAt),
+    approximateArrivalOfLastRecord: at(last?.arrivedAt),
     batchSize: records.length,
     streamArn,
   };
 }
 
-/** The DDBStreamBatchInfo of a batch, from the records as the DynamoDB Streams GetRecords returned them. */
-export function ddbStreamBatchInfo(streamArn: string, shardId: string, records: DynamoDBStreamRecord[]) {
-  const first = records[0]?.dynamodb;
-  const last = records[records.length - 1]?.dynamodb;
-  return {
-    shardId,
-    startSequenceNumber: first?.SequenceNumber ?? '',
-    endSequenceNumber: last?.SequenceNumber ?? '',
-    // DynamoDB stamps records to the second, and AWS's records show it so: 2019-11-14T00:13:19Z.
-    approximateArrivalOfFirstRecord: toSeconds(first?.ApproximateCreationDateTime ?? new Date()),
-    approximateArrivalOfLastRecord: toSeconds(last?.ApproximateCreationDateTime ?? new Date()),
-    batchSize: records.length,
-    streamArn,
-  };
-}
-
-const toSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export type StreamBatchInfo = ReturnType<typeof streamBatchInfo>;
 
 /**
  * The record of a stream batch an event source mapping discarded, as it sends it to its on-failure
@@ -97,7 +85,8 @@ export function streamFailureRecord(input: {
   approximateInvokeCount: number;
   /** Whether the last invocation failed (a batch that expired before it ran has no error). */
   functionError: boolean;
-  batchInfo: { kinesis: KinesisBatchInfo } | { dynamodb: DDBStreamBatchInfo };
+  batchInfoKey: BatchInfoKey;
+  batchInfo: StreamBatchInfo;
   event?: unknown;
 }) {
   return {
@@ -106,7 +95,7 @@ export function streamFailureRecord(input: {
     responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(input.functionError ? { functionError: 'Unhandled' } : {}) },
     version: '1.0',
     timestamp: new Date().toISOString(),
-    ...('kinesis' in input.batchInfo ? { KinesisBatchInfo: input.batchInfo.kinesis } : { DDBStreamBatchInfo: input.batchInfo.dynamodb }),
+    [input.batchInfoKey]: input.batchInfo,
     ...(input.event !== undefined ? { payload: JSON.stringify(input.event) } : {}),
   };
 }

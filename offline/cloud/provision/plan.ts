@@ -1,6 +1,9 @@
 import { createResolver, nameFromArn, type CfnResources, type Names } from './intrinsics';
 import type { Destination } from '../lambda/destinations';
 import { planDestinations } from './plan-destinations';
+import { planStreamEvent, type StreamConsumerPlan } from './plan-streams';
+
+export type { StreamConsumerPlan } from './plan-streams';
 
 /** The slice of Serverless' resolved service the local cloud reads. */
 export type ServiceConfig = {
@@ -43,20 +46,6 @@ export type AsyncConsumerPlan = {
 /** An EventBridge schedule rule that targets a function (through its event queue). */
 export type SchedulePlan = { functionKey: string; ruleName: string; expression: string; queue: string; input?: unknown };
 
-/** A Kinesis event source mapping. */
-export type StreamConsumerPlan = {
-  functionKey: string;
-  functionName: string;
-  stream: string;
-  batchSize: number;
-  startingPosition: 'TRIM_HORIZON' | 'LATEST';
-  bisectBatchOnFunctionError: boolean;
-  maximumRetryAttempts: number;
-  maximumRecordAgeInSeconds: number;
-  reportBatchItemFailures: boolean;
-  onFailureQueue?: string;
-};
-
 export type LocalCloudPlan = {
   region: string;
   accountId: string;
@@ -70,10 +59,10 @@ export type LocalCloudPlan = {
   asyncConsumers: AsyncConsumerPlan[];
   streamConsumers: StreamConsumerPlan[];
   schedules: SchedulePlan[];
-  /** provider.environment with every intrinsic function resolved to its local value. */
-  environment: Record<string, string>;
   /** Configuration the local cloud does not run, one line each, for the log. */
   warnings: string[];
+  /** provider.environment with every intrinsic function resolved to its local value. */
+  environment: Record<string, string>;
 };
 
 const DEFAULT_ASYNC_RETRIES = 2;
@@ -103,8 +92,8 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     asyncConsumers: [],
     streamConsumers: [],
     schedules: [],
-    environment: {},
     warnings: [],
+    environment: {},
   };
   const functionNameOf = (functionKey: string) => {
     const fn = config.functions[functionKey];
@@ -154,7 +143,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     const functionName = functionNameOf(functionKey)!;
     const asyncRules = asyncRulesOf(fn);
     const eventQueue = () => eventQueueOf(functionKey);
-    for (const event of fn.events ?? []) {
+    for (const [index, event] of (fn.events ?? []).entries()) {
       if (event.sns) {
         const sns = event.sns as { arn?: unknown; topicName?: string; filterPolicy?: unknown } | string;
         const topic = typeof sns === 'string' ? nameFromArn(sns) : sns.topicName ?? nameFromArn(text(sns.arn));
@@ -183,23 +172,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
         }
         if (!plan.asyncConsumers.some((c) => c.queue === queue)) plan.asyncConsumers.push({ functionKey, functionName, source: 'schedule', queue, ...asyncRules });
       }
-      if (event.stream) {
-        const stream = event.stream as Record<string, unknown>;
-        if (stream.type !== 'kinesis') continue;
-        const onFailure = (stream.destinations as { onFailure?: unknown } | undefined)?.onFailure;
-        plan.streamConsumers.push({
-          functionKey,
-          functionName,
-          stream: nameFromArn(text(stream.arn)),
-          batchSize: Number(stream.batchSize ?? 100),
-          startingPosition: stream.startingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON',
-          bisectBatchOnFunctionError: stream.bisectBatchOnFunctionError === true,
-          maximumRetryAttempts: Number(stream.maximumRetryAttempts ?? -1),
-          maximumRecordAgeInSeconds: Number(stream.maximumRecordAgeInSeconds ?? -1),
-          reportBatchItemFailures: stream.functionResponseType === 'ReportBatchItemFailures',
-          onFailureQueue: onFailure ? destinationQueue(onFailure, text) : undefined,
-        });
-      }
+      if (event.stream) plan.streamConsumers.push(planStreamEvent(event.stream, { functionKey, functionName, index }, { text }, plan.warnings));
     }
   }
 
@@ -214,12 +187,6 @@ export const asyncRulesOf = (fn: FunctionConfig) => ({
   maximumRetryAttempts: fn.maximumRetryAttempts ?? DEFAULT_ASYNC_RETRIES,
   maximumEventAgeSeconds: fn.maximumEventAge ?? DEFAULT_EVENT_AGE,
 });
-
-function destinationQueue(onFailure: unknown, text: (v: unknown) => string): string {
-  const arn = typeof onFailure === 'object' && onFailure !== null && 'arn' in onFailure ? text((onFailure as { arn: unknown }).arn) : text(onFailure);
-  if (!arn.startsWith('arn:aws:sqs:')) throw new Error(`Only SQS on-failure destinations run locally, found ${arn}`);
-  return nameFromArn(arn);
-}
 
 function queueAttributes(p: Record<string, unknown>): Record<string, string> {
   const attributes: Record<string, string> = {};

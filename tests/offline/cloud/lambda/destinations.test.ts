@@ -1,7 +1,7 @@
 import '../../support/quiet-sdk';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createDestinationSender, parseDestination, s3Key, type Destination } from '../../../../offline/cloud/lambda/destinations';
-import { eventSourceMappingUuid, functionArn, kinesisBatchInfo, streamFailureRecord } from '../../../../offline/cloud/lambda/invocation-record';
+import { eventSourceMappingUuid, functionArn, streamBatchInfo, streamFailureRecord } from '../../../../offline/cloud/lambda/invocation-record';
 import { localClients, type LocalClients } from '../../../../offline/cloud/provision/clients';
 import { createResolver } from '../../../../offline/cloud/provision/intrinsics';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
@@ -100,7 +100,8 @@ describe("createDestinationSender, a stream batch's on-failure record, over real
     condition: 'RetryAttemptsExhausted',
     approximateInvokeCount: 3,
     functionError: true,
-    batchInfo: { kinesis: kinesisBatchInfo(streamArn, 'shardId-000000000000', [{ SequenceNumber: '7', ApproximateArrivalTimestamp: new Date(), Data: new Uint8Array(), PartitionKey: 'k' }]) },
+    batchInfoKey: 'KinesisBatchInfo',
+    batchInfo: streamBatchInfo('KinesisBatchInfo', streamArn, 'shardId-000000000000', [{ sequenceNumber: '7', arrivedAt: Date.now() }]),
     event,
   });
 

@@ -1,10 +1,9 @@
 import {
   asyncFailureRecord,
   asyncSuccessRecord,
-  ddbStreamBatchInfo,
   eventSourceMappingUuid,
   functionArn,
-  kinesisBatchInfo,
+  streamBatchInfo,
   streamFailureRecord,
 } from '../../../../offline/cloud/lambda/invocation-record';
 
@@ -73,18 +72,19 @@ describe('asyncFailureRecord', () => {
 });
 
 describe('stream batch records', () => {
+  const at = (iso: string) => new Date(iso).getTime();
   const kinesisRecords = [
-    { SequenceNumber: '100', ApproximateArrivalTimestamp: new Date('2026-01-01T00:00:01.250Z'), Data: new Uint8Array(), PartitionKey: 'a' },
-    { SequenceNumber: '101', ApproximateArrivalTimestamp: new Date('2026-01-01T00:00:02.500Z'), Data: new Uint8Array(), PartitionKey: 'b' },
-    { SequenceNumber: '102', ApproximateArrivalTimestamp: new Date('2026-01-01T00:00:03.750Z'), Data: new Uint8Array(), PartitionKey: 'c' },
+    { sequenceNumber: '100', arrivedAt: at('2026-01-01T00:00:01.250Z') },
+    { sequenceNumber: '101', arrivedAt: at('2026-01-01T00:00:02.500Z') },
+    { sequenceNumber: '102', arrivedAt: at('2026-01-01T00:00:03.750Z') },
   ];
   const ddbRecords = [
-    { eventName: 'INSERT' as const, dynamodb: { SequenceNumber: '800000000003126276362', ApproximateCreationDateTime: new Date('2026-01-01T00:13:19.000Z') } },
-    { eventName: 'MODIFY' as const, dynamodb: { SequenceNumber: '800000000003126276363', ApproximateCreationDateTime: new Date('2026-01-01T00:13:21.000Z') } },
+    { sequenceNumber: '800000000003126276362', arrivedAt: at('2026-01-01T00:13:19.000Z') },
+    { sequenceNumber: '800000000003126276363', arrivedAt: at('2026-01-01T00:13:21.000Z') },
   ];
 
   it("gives a Kinesis batch's position, in AWS's fields, from its records", () => {
-    expect(kinesisBatchInfo(KINESIS_ARN, 'shardId-000000000000', kinesisRecords)).toEqual({
+    expect(streamBatchInfo('KinesisBatchInfo', KINESIS_ARN, 'shardId-000000000000', kinesisRecords)).toEqual({
       shardId: 'shardId-000000000000',
       startSequenceNumber: '100',
       endSequenceNumber: '102',
@@ -96,7 +96,7 @@ describe('stream batch records', () => {
   });
 
   it("gives a DynamoDB Streams batch's position, its arrival times to the second as AWS shows them", () => {
-    expect(ddbStreamBatchInfo(DDB_ARN, 'shardId-00000001573689847184-864758bb', ddbRecords)).toEqual({
+    expect(streamBatchInfo('DDBStreamBatchInfo', DDB_ARN, 'shardId-00000001573689847184-864758bb', ddbRecords)).toEqual({
       shardId: 'shardId-00000001573689847184-864758bb',
       startSequenceNumber: '800000000003126276362',
       endSequenceNumber: '800000000003126276363',
@@ -113,7 +113,8 @@ describe('stream batch records', () => {
       condition: 'RetryAttemptsExhausted',
       approximateInvokeCount: 4,
       functionError: true,
-      batchInfo: { kinesis: kinesisBatchInfo(KINESIS_ARN, 'shardId-000000000000', kinesisRecords) },
+      batchInfoKey: 'KinesisBatchInfo',
+      batchInfo: streamBatchInfo('KinesisBatchInfo', KINESIS_ARN, 'shardId-000000000000', kinesisRecords),
     });
 
     expect(record).toEqual({
@@ -133,7 +134,8 @@ describe('stream batch records', () => {
       condition: 'RecordAgeExceeded',
       approximateInvokeCount: 0,
       functionError: false,
-      batchInfo: { dynamodb: ddbStreamBatchInfo(DDB_ARN, 'shardId-1', ddbRecords) },
+      batchInfoKey: 'DDBStreamBatchInfo',
+      batchInfo: streamBatchInfo('DDBStreamBatchInfo', DDB_ARN, 'shardId-1', ddbRecords),
       event,
     });
 

@@ -118,14 +118,19 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
       {
         functionKey: 'aggregateActivity',
         functionName: 'orderflow-local-aggregateActivity',
+        source: 'kinesis',
         stream: 'orderflow-local-order-activity',
+        arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/orderflow-local-order-activity',
+        enabled: true,
         batchSize: 100,
+        batchWindowSeconds: 0,
         startingPosition: 'TRIM_HORIZON',
         bisectBatchOnFunctionError: true,
         maximumRetryAttempts: 3,
         maximumRecordAgeInSeconds: 3600,
         reportBatchItemFailures: true,
-        onFailureQueue: 'orderflow-local-aggregate-activity-failures',
+        parallelizationFactor: 1,
+        onFailure: { kind: 'sqs', arn: 'arn:aws:sqs:us-east-1:000000000000:orderflow-local-aggregate-activity-failures', name: 'orderflow-local-aggregate-activity-failures' },
       },
     ]);
   });
@@ -225,13 +230,13 @@ describe('planLocalCloud, on a minimal service', () => {
     expect(plan.environment).toEqual({ PORT: '8080' });
   });
 
-  it("applies the event source mapping's defaults to a bare Kinesis stream event, and skips DynamoDB streams", () => {
+  it("applies the event source mapping's defaults to bare Kinesis and DynamoDB stream events", () => {
     const resources = { Stream: { Type: 'AWS::Kinesis::Stream', Properties: { Name: 'clicks' } } };
 
     const plan = planLocalCloud(
       service(
         {
-          onClick: { events: [{ stream: { type: 'kinesis', arn: { 'Fn::GetAtt': ['Stream', 'Arn'] } } }, { stream: { type: 'dynamodb', arn: 'arn:aws:dynamodb:x' } }] },
+          onClick: { events: [{ stream: { type: 'kinesis', arn: { 'Fn::GetAtt': ['Stream', 'Arn'] } } }, { stream: { type: 'dynamodb', arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-01-01T00:00:00.000' } }] },
         },
         resources,
       ),
@@ -240,8 +245,10 @@ describe('planLocalCloud, on a minimal service', () => {
 
     expect(plan.streams).toEqual([{ name: 'clicks', shardCount: 1 }]);
     expect(plan.streamConsumers).toEqual([
-      expect.objectContaining({ stream: 'clicks', batchSize: 100, startingPosition: 'TRIM_HORIZON', bisectBatchOnFunctionError: false, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1, reportBatchItemFailures: false, onFailureQueue: undefined }),
+      expect.objectContaining({ stream: 'clicks', batchSize: 100, startingPosition: 'TRIM_HORIZON', bisectBatchOnFunctionError: false, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1, reportBatchItemFailures: false, parallelizationFactor: 1, batchWindowSeconds: 0, enabled: true }),
+      expect.objectContaining({ source: 'dynamodb', stream: 'orders', batchSize: 100, startingPosition: 'TRIM_HORIZON', maximumRetryAttempts: -1, parallelizationFactor: 1 }),
     ]);
+    expect(plan.warnings).toEqual([]);
   });
 
   it('refuses a destination that is not one, naming the function and the property', () => {
