@@ -1,3 +1,4 @@
+import { planSnsFilter } from './plan-sns';
 import { createResolver, nameFromArn, type CfnResources, type Names } from './intrinsics';
 import type { Destination } from '../lambda/destinations';
 import { planDestinations } from './plan-destinations';
@@ -24,7 +25,7 @@ export type FunctionConfig = {
 
 export type QueuePlan = { name: string; attributes: Record<string, string> };
 export type TablePlan = { name: string; properties: Record<string, unknown> };
-export type SubscriptionPlan = { topic: string; queue: string; raw: boolean; filterPolicy?: unknown };
+export type SubscriptionPlan = { topic: string; queue: string; raw: boolean; filterPolicy?: unknown; filterPolicyScope?: 'MessageAttributes' | 'MessageBody' };
 export type NotificationPlan = { bucket: string; queue: string; events: string[]; prefix?: string; suffix?: string };
 
 /**
@@ -126,7 +127,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
           topic: nameFromArn(String(p.TopicArn)),
           queue: nameFromArn(String(p.Endpoint)),
           raw: String(p.RawMessageDelivery) === 'true',
-          filterPolicy: p.FilterPolicy,
+          ...planSnsFilter(`AWS::SNS::Subscription of ${String(p.Endpoint)} to ${String(p.TopicArn)}`, p.FilterPolicy, p.FilterPolicyScope),
         });
         break;
       case 'AWS::S3::Bucket':
@@ -145,11 +146,12 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     const eventQueue = () => eventQueueOf(functionKey);
     for (const [index, event] of (fn.events ?? []).entries()) {
       if (event.sns) {
-        const sns = event.sns as { arn?: unknown; topicName?: string; filterPolicy?: unknown } | string;
+        const sns = event.sns as { arn?: unknown; topicName?: string; filterPolicy?: unknown; filterPolicyScope?: unknown } | string;
         const topic = typeof sns === 'string' ? nameFromArn(sns) : sns.topicName ?? nameFromArn(text(sns.arn));
         if (!plan.topics.includes(topic)) plan.topics.push(topic);
         const queue = eventQueue();
-        plan.subscriptions.push({ topic, queue, raw: false, filterPolicy: typeof sns === 'string' ? undefined : sns.filterPolicy });
+        const filter = typeof sns === 'string' ? {} : planSnsFilter(`function ${functionKey}, sns event`, sns.filterPolicy, sns.filterPolicyScope);
+        plan.subscriptions.push({ topic, queue, raw: false, ...filter });
         plan.asyncConsumers.push({ functionKey, functionName, source: 'sns', queue, ...asyncRules });
       }
       if (event.s3) {
