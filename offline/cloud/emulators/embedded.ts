@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient, paginateListTables } from '@aws-sdk/client-dynamodb';
 import { createRequestHandler } from 'local-aws-sqs';
+import { createStreamStore, type StreamStoreOptions, type StreamTable } from './dynamodb-stream-store';
+import { createDynamoDbStreamsApi, EMBEDDED_STREAM_LABEL, isStreamsRequest, type TableLookup } from './dynamodb-streams';
 import { createEdgeRouter, createForwarder } from './edge-router';
 import { createSnsService, type SqsDelivery } from './sns-server';
 import { createS3Notifications } from './s3-notifications';
@@ -26,8 +29,13 @@ export type EmbeddedOptions = {
   edgePort: number;
   accessKeyId: string;
   log: (message: string) => void;
-  /** Called after each PutRecord(s) the Kinesis emulator answered. */
+  /**
+   * Called after each PutRecord(s) the Kinesis emulator answered, and after DynamoDB writes that
+   * added stream records (once per turn of the event loop, however many).
+   */
   onStreamWrite?: () => void;
+  /** DynamoDB streams' retention and memory bounds, and their clock (defaults: 24 hours, Date.now). */
+  dynamodbStreams?: Pick<StreamStoreOptions, 'retentionMs' | 'maxRecordsPerStream' | 'maxBytesPerStream' | 'now'>;
 };
 
 export type RunningEmulators = { stop(): Promise<void> };
@@ -40,7 +48,13 @@ export type RunningEmulators = { stop(): Promise<void> };
 export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEmulators> {
   const servers: Server[] = [];
   const s3Dir = mkdtempSync(join(tmpdir(), 'orderflow-s3-'));
+  const self = new DynamoDBClient({
+    region: options.region,
+    endpoint: `http://127.0.0.1:${options.edgePort}`,
+    credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.accessKeyId },
+  });
   const stop = async () => {
+    self.destroy();
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     rmSync(s3Dir, { recursive: true, force: true });
   };
@@ -59,7 +73,21 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     // DynamoDB and Kinesis answer on the edge port itself: their request handlers run in-process,
     // which spares every call a second HTTP round trip through a port of their own. Their stores
     // live in memory and go with the process.
-    const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    // dynalite (patched, see patches/README.md) tells every committed item write to the stream store,
+    // which keeps the records of tables created with a stream; the Streams API on top is ours.
+    const streams = createStreamStore({ ...options.dynamodbStreams, region: options.region, onRecords: options.onStreamWrite });
+    const dynamo = dynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      region: options.region,
+      accountId: options.accountId,
+      streamLabel: () => EMBEDDED_STREAM_LABEL,
+      onItemWrite: streams.itemWritten,
+    });
+    const dynamoRoute = requestHandlerOf(dynamo);
+    const streamsRoute = createDynamoDbStreamsApi(streams, tablesThrough(self));
+    const dynamodbOrStreams = (req: IncomingMessage, res: ServerResponse) => (isStreamsRequest(req) ? streamsRoute(req, res) : dynamoRoute(req, res));
     const kinesis = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50 });
     const kinesisRoute = withWriteNotice(requestHandlerOf(kinesis), options.onStreamWrite);
 
@@ -100,7 +128,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       forward(s3Address.port, req, res);
     };
     const forward = createForwarder();
-    const edge = createEdgeRouter({ dynamodb: requestHandlerOf(dynamo), kinesis: kinesisRoute, sns, s3: s3Route, sqs: options.sqsPort }, forward);
+    const edge = createEdgeRouter({ dynamodb: dynamodbOrStreams, 'streams.dynamodb': streamsRoute, kinesis: kinesisRoute, sns, s3: s3Route, sqs: options.sqsPort }, forward);
     servers.push(await listenOn(edge, options.edgePort, 'AWS edge'));
     return { stop };
   } catch (error) {
@@ -110,6 +138,27 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The tables as the embedded DynamoDB describes them, asked through the SDK like any client would. */
+function tablesThrough(dynamodb: DynamoDBClient): TableLookup {
+  return {
+    async list() {
+      const names: string[] = [];
+      for await (const page of paginateListTables({ client: dynamodb }, {})) names.push(...(page.TableNames ?? []));
+      return names;
+    },
+    async describe(TableName) {
+      try {
+        const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName }));
+        if (!Table) return undefined;
+        return { ...Table, CreationDateTime: Table.CreationDateTime && Table.CreationDateTime.getTime() / 1000 } as StreamTable;
+      } catch (error) {
+        if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+        throw error;
+      }
+    },
+  };
+}
 
 /** The request handler an emulator built its (never started) HTTP server with. */
 const requestHandlerOf = (server: Server) => server.listeners('request')[0] as Handler;

@@ -1,3 +1,5 @@
+import { EMBEDDED_STREAM_LABEL } from '../emulators/dynamodb-streams';
+
 /** CloudFormation resources as serverless.yml declares them (after Serverless resolved its variables). */
 export type CfnResources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
@@ -42,6 +44,11 @@ export function createResolver(resources: CfnResources, names: Names) {
     };
     if (attribute === 'Arn' && arns[type]) return arns[type];
     if (attribute === 'QueueName' || attribute === 'TopicName') return name;
+    if (attribute === 'StreamArn' && type === 'AWS::DynamoDB::Table') {
+      // The embedded cloud's stream ARN (LocalStack's label differs: consumers look the stream up by table).
+      if (!resources[logicalId].Properties?.StreamSpecification) throw new Error(`Fn::GetAtt ${logicalId}.StreamArn: table ${logicalId} has no StreamSpecification`);
+      return `${arns[type]}/stream/${EMBEDDED_STREAM_LABEL}`;
+    }
     if (attribute === 'QueueUrl') return ref(logicalId);
     throw new Error(`Fn::GetAtt ${logicalId}.${attribute} is not supported locally`);
   };
@@ -86,3 +93,6 @@ export function createResolver(resources: CfnResources, names: Names) {
 export type Resolver = ReturnType<typeof createResolver>;
 
 export const nameFromArn = (arn: string): string => arn.split(':').pop()!.replace(/^stream\//, '');
+
+/** The table a DynamoDB stream ARN (arn:…:table/<name>/stream/<label>) belongs to; its label holds ':' so nameFromArn cannot tell it. */
+export const tableOfStreamArn = (arn: string): string => arn.split('/')[1];

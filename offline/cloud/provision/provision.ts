@@ -1,4 +1,4 @@
-import { CreateTableCommand, DescribeTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand, type CreateTableCommandInput, type StreamSpecification } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -71,9 +71,41 @@ async function createTable(table: TablePlan, clients: LocalClients): Promise<voi
       KeySchema: index.KeySchema,
       Projection: index.Projection,
     })),
+    StreamSpecification: streamSpecificationOf(table),
   };
-  await clients.dynamodb.send(new CreateTableCommand(input)).catch(ignore('ResourceInUseException'));
-  await waitFor(async () => (await clients.dynamodb.send(new DescribeTableCommand({ TableName: table.name }))).Table?.TableStatus === 'ACTIVE', `table ${table.name}`);
+  const created = await clients.dynamodb.send(new CreateTableCommand(input)).then(
+    () => true,
+    (error) => {
+      ignore('ResourceInUseException')(error);
+      return false;
+    },
+  );
+  const describe = async () => (await clients.dynamodb.send(new DescribeTableCommand({ TableName: table.name }))).Table;
+  await waitFor(async () => (await describe())?.TableStatus === 'ACTIVE', `table ${table.name}`);
+  const wanted = input.StreamSpecification;
+  if (created || !wanted) return;
+  // Already there (a long-lived container): give it the stream serverless.yml asks for, as
+  // CloudFormation would (a stream's view type cannot change: the old stream is disabled first).
+  const current = (await describe())?.StreamSpecification;
+  if (current?.StreamEnabled && current.StreamViewType === wanted.StreamViewType) return;
+  if (current?.StreamEnabled) {
+    await clients.dynamodb.send(new UpdateTableCommand({ TableName: table.name, StreamSpecification: { StreamEnabled: false } }));
+    await waitFor(async () => (await describe())?.TableStatus === 'ACTIVE', `table ${table.name}`);
+  }
+  await clients.dynamodb.send(new UpdateTableCommand({ TableName: table.name, StreamSpecification: wanted }));
+  await waitFor(async () => (await describe())?.TableStatus === 'ACTIVE', `table ${table.name}`);
+}
+
+const STREAM_VIEW_TYPES = ['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'];
+
+/** CloudFormation's StreamSpecification ({ StreamViewType }) as the API takes it, which also needs StreamEnabled. */
+export function streamSpecificationOf(table: TablePlan): StreamSpecification | undefined {
+  const spec = table.properties.StreamSpecification as { StreamViewType?: unknown } | undefined;
+  if (spec === undefined) return undefined;
+  if (typeof spec?.StreamViewType !== 'string' || !STREAM_VIEW_TYPES.includes(spec.StreamViewType)) {
+    throw new Error(`Table ${table.name}: StreamSpecification.StreamViewType must be one of ${STREAM_VIEW_TYPES.join(', ')} (got ${JSON.stringify(spec?.StreamViewType)})`);
+  }
+  return { StreamEnabled: true, StreamViewType: spec.StreamViewType as StreamSpecification['StreamViewType'] };
 }
 
 async function createStream(stream: { name: string; shardCount: number }, clients: LocalClients): Promise<void> {

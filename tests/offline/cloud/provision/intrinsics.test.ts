@@ -1,4 +1,4 @@
-import { createResolver, nameFromArn, type CfnResources } from '../../../../offline/cloud/provision/intrinsics';
+import { createResolver, nameFromArn, tableOfStreamArn, type CfnResources } from '../../../../offline/cloud/provision/intrinsics';
 
 const NAMES = { region: 'eu-west-1', accountId: '123456789012', sqsEndpoint: 'http://127.0.0.1:19324' };
 
@@ -7,6 +7,7 @@ const RESOURCES: CfnResources = {
   OrderEventsTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'orderflow-local-order-events' } },
   ActivityStream: { Type: 'AWS::Kinesis::Stream', Properties: { Name: 'orderflow-local-order-activity', ShardCount: 1 } },
   OrdersTable: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'orderflow-local' } },
+  LedgerTable: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'orderflow-local-ledger', StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } } },
   ReportsBucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'orderflow-local-reports' } },
   UnnamedQueue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 30 } },
 };
@@ -55,8 +56,18 @@ describe('createResolver', () => {
       expect(resolve({ 'Fn::GetAtt': ['PaymentsQueue', 'QueueUrl'] })).toBe('http://127.0.0.1:19324/123456789012/orderflow-local-payments');
     });
 
+    it("gives a table with a stream its stream's ARN, the one the embedded DynamoDB's DescribeTable gives", () => {
+      expect(resolve({ 'Fn::GetAtt': ['LedgerTable', 'StreamArn'] })).toBe('arn:aws:dynamodb:eu-west-1:123456789012:table/orderflow-local-ledger/stream/1970-01-01T00:00:00.000');
+      expect(resolve({ 'Fn::Sub': '${LedgerTable.StreamArn}' })).toBe('arn:aws:dynamodb:eu-west-1:123456789012:table/orderflow-local-ledger/stream/1970-01-01T00:00:00.000');
+      expect(tableOfStreamArn(String(resolve({ 'Fn::GetAtt': ['LedgerTable', 'StreamArn'] })))).toBe('orderflow-local-ledger');
+    });
+
+    it('refuses the StreamArn of a table without a stream, naming it', () => {
+      expect(() => resolve({ 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] })).toThrow('Fn::GetAtt OrdersTable.StreamArn: table OrdersTable has no StreamSpecification');
+    });
+
     it('refuses an attribute it does not know, naming it', () => {
-      expect(() => resolve({ 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] })).toThrow('Fn::GetAtt OrdersTable.StreamArn is not supported locally');
+      expect(() => resolve({ 'Fn::GetAtt': ['OrdersTable', 'ConsistentRead'] })).toThrow('Fn::GetAtt OrdersTable.ConsistentRead is not supported locally');
     });
   });
 
