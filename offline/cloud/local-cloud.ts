@@ -7,6 +7,7 @@ import { provision } from './provision/provision';
 import { seedCatalog } from './provision/seed';
 import { seedSamples } from './provision/seed-samples';
 import { startAsyncConsumer } from './async/async-consumer';
+import { compileFilterCriteria } from './patterns/filter-criteria';
 import { createDestinationSender } from './lambda/destinations';
 import { fileCheckpoints } from './event-sources/checkpoints';
 import type { Invoker } from './lambda/invoke';
@@ -78,10 +79,9 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
           log(`${mapping.functionKey}: ${mapping.source} event source not started (enabled: false)`);
           continue;
         }
-        if (mapping.filterPatterns) log(`warning: ${mapping.functionKey}: stream.filterPatterns are not applied locally yet: every record is delivered`);
         const start = mapping.source === 'kinesis' ? startKinesisPoller : startDynamoDBStreamsPoller;
         consumers.push(
-          start(mapping, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, writes: streamWrites, retryDelayMs: settings.kinesisRetryDelayMs, sendToDestination }),
+          start(mapping, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, writes: streamWrites, retryDelayMs: settings.kinesisRetryDelayMs, sendToDestination, filter: compileFilterCriteria(mapping.source, mapping.filterPatterns, `${mapping.functionKey}: stream.filterPatterns`) }),
         );
       }
     },
