@@ -2,14 +2,14 @@ import { DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, Re
 import { GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-kinesis';
 import type { LocalClients } from '../cloud/provision/clients';
 import { nameFromArn } from '../cloud/provision/intrinsics';
-import type { LocalCloudPlan } from '../cloud/provision/plan';
+import type { AsyncConsumerPlan, LocalCloudPlan } from '../cloud/provision/plan';
 import { invoke } from '../cloud/lambda/invoke';
 import { kinesisEvent } from '../cloud/event-sources/stream-consumer';
 
 /** A queue where failed messages end, and where a redrive sends them back to. */
 export type FailureQueue =
   | { kind: 'dead-letter'; queue: string; source: string }
-  | { kind: 'async-destination'; queue: string; functionKey: string; eventQueue: string; source: 'sns' | 's3' | 'schedule' }
+  | { kind: 'async-destination'; queue: string; functionKey: string; eventQueue: string; source: AsyncConsumerPlan['source'] }
   | { kind: 'stream-destination'; queue: string; functionKey: string; functionName: string; stream: string };
 
 /** Every DLQ and on-failure destination the plan declares. */

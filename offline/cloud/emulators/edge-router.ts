@@ -3,7 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 /** A request handler served in-process, or the port of an emulator on 127.0.0.1 to forward to. */
 export type Route = number | ((req: IncomingMessage, res: ServerResponse) => void | Promise<void>);
 
-const TARGET_PREFIX: Record<string, string> = { DynamoDB_20120810: 'dynamodb', Kinesis_20131202: 'kinesis' };
+const TARGET_PREFIX: Record<string, string> = { DynamoDB_20120810: 'dynamodb', Kinesis_20131202: 'kinesis', AWSEvents: 'events' };
 
 /**
  * The AWS service a request is for, read the way LocalStack's edge port reads it: from the SigV4

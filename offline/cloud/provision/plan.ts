@@ -1,4 +1,6 @@
+import type { TargetInput } from '../emulators/eventbridge-input';
 import { createResolver, nameFromArn, type CfnResources, type Names } from './intrinsics';
+import { planEventBridge, type EventRulePlan } from './plan-eventbridge';
 
 /** The slice of Serverless' resolved service the local cloud reads. */
 export type ServiceConfig = {
@@ -26,7 +28,7 @@ export type NotificationPlan = { bucket: string; queue: string; events: string[]
 export type AsyncConsumerPlan = {
   functionKey: string;
   functionName: string;
-  source: 'sns' | 's3' | 'schedule';
+  source: 'sns' | 's3' | 'schedule' | 'eventbridge';
   queue: string;
   subscriptionArn?: string;
   maximumRetryAttempts: number;
@@ -34,8 +36,19 @@ export type AsyncConsumerPlan = {
   onFailureQueue?: string;
 };
 
-/** An EventBridge schedule rule that targets a function (through its event queue). */
-export type SchedulePlan = { functionKey: string; ruleName: string; expression: string; queue: string; input?: unknown };
+/**
+ * An EventBridge schedule rule: at each firing, the scheduled event (or `input`, or what `transform`
+ * makes of it) goes into a queue (a function's event queue, or an SQS target) or an SNS topic.
+ */
+export type SchedulePlan = {
+  /** The function's key, or the logical id of a rule declared as a resource: for the log. */
+  functionKey: string;   ruleName: string;
+  expression: string;
+  queue?: string;
+  topic?: string;
+  input?: unknown;
+  transform?: TargetInput;
+};
 
 /** A Kinesis event source mapping. */
 export type StreamConsumerPlan = {
@@ -64,6 +77,11 @@ export type LocalCloudPlan = {
   asyncConsumers: AsyncConsumerPlan[];
   streamConsumers: StreamConsumerPlan[];
   schedules: SchedulePlan[];
+  /** Custom event buses (`default` always exists) and the event-pattern rules on them. */
+  eventBuses: string[];
+  eventRules: EventRulePlan[];
+  /** Configuration the local cloud cannot honour, one line each, for the log. */
+  warnings: string[];
   /** provider.environment with every intrinsic function resolved to its local value. */
   environment: Record<string, string>;
 };
@@ -81,7 +99,10 @@ export const asyncQueueName = (service: string, stage: string, functionKey: stri
 export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region'> & { stage: string }): LocalCloudPlan {
   const region = config.provider.region ?? 'us-east-1';
   const resources = config.resources?.Resources ?? {};
-  const { resolve, text } = createResolver(resources, { ...names, region });
+  const functionNameOf = (functionKey: string) => config.functions[functionKey].name ?? `${config.service}-${names.stage}-${functionKey}`;
+  const lambdaLogicalIds = Object.fromEntries(Object.keys(config.functions).map((key) => [`${key.replace(/-/g, 'Dash').replace(/_/g, 'Underscore').replace(/^./, (c) => c.toUpperCase())}LambdaFunction`, functionNameOf(key)]));
+  const resolver = createResolver(resources, { ...names, region }, lambdaLogicalIds);
+  const { resolve, text } = resolver;
   const plan: LocalCloudPlan = {
     region,
     accountId: names.accountId,
@@ -95,6 +116,9 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     asyncConsumers: [],
     streamConsumers: [],
     schedules: [],
+    eventBuses: [],
+    eventRules: [],
+    warnings: [],
     environment: {},
   };
 
@@ -129,21 +153,23 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
   }
   for (const bucket of Object.values(config.provider.s3 ?? {})) if (bucket.name) plan.buckets.push(bucket.name);
 
+  const asyncRulesOf = (fn: FunctionConfig) => ({
+    maximumRetryAttempts: fn.maximumRetryAttempts ?? DEFAULT_ASYNC_RETRIES,
+    maximumEventAgeSeconds: fn.maximumEventAge ?? DEFAULT_EVENT_AGE,
+    onFailureQueue: fn.destinations?.onFailure ? destinationQueue(fn.destinations.onFailure, text) : undefined,
+  });
+  const eventQueueOf = (functionKey: string) => {
+    const queue = asyncQueueName(config.service, names.stage, functionKey);
+    const timeout = config.functions[functionKey].timeout ?? config.provider.timeout ?? 6;
+    // Long enough that a running invocation is never handed out twice.
+    if (!plan.queues.some((q) => q.name === queue)) plan.queues.push({ name: queue, attributes: { VisibilityTimeout: String(timeout + 5) } });
+    return queue;
+  };
+
   for (const [functionKey, fn] of Object.entries(config.functions)) {
-    const functionName = fn.name ?? `${config.service}-${names.stage}-${functionKey}`;
-    const onFailureQueue = fn.destinations?.onFailure ? destinationQueue(fn.destinations.onFailure, text) : undefined;
-    const asyncRules = {
-      maximumRetryAttempts: fn.maximumRetryAttempts ?? DEFAULT_ASYNC_RETRIES,
-      maximumEventAgeSeconds: fn.maximumEventAge ?? DEFAULT_EVENT_AGE,
-      onFailureQueue,
-    };
-    const timeout = fn.timeout ?? config.provider.timeout ?? 6;
-    const eventQueue = () => {
-      const queue = asyncQueueName(config.service, names.stage, functionKey);
-      // Long enough that a running invocation is never handed out twice.
-      if (!plan.queues.some((q) => q.name === queue)) plan.queues.push({ name: queue, attributes: { VisibilityTimeout: String(timeout + 5) } });
-      return queue;
-    };
+    const functionName = functionNameOf(functionKey);
+    const asyncRules = asyncRulesOf(fn);
+    const eventQueue = () => eventQueueOf(functionKey);
     for (const event of fn.events ?? []) {
       if (event.sns) {
         const sns = event.sns as { arn?: unknown; topicName?: string; filterPolicy?: unknown } | string;
@@ -191,6 +217,28 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
         });
       }
     }
+  }
+
+  const eventBridge = planEventBridge({
+    region,
+    accountId: names.accountId,
+    resources,
+    functions: config.functions,
+    resolver,
+    functionName: functionNameOf,
+    eventQueueFor(functionKey) {
+      const queue = eventQueueOf(functionKey);
+      if (!plan.asyncConsumers.some((c) => c.queue === queue)) {
+        plan.asyncConsumers.push({ functionKey, functionName: functionNameOf(functionKey), source: 'eventbridge', queue, ...asyncRulesOf(config.functions[functionKey]) });
+      }
+      return queue;
+    },
+  });
+  plan.eventBuses.push(...eventBridge.eventBuses);
+  plan.eventRules.push(...eventBridge.eventRules);
+  plan.warnings.push(...eventBridge.warnings);
+  for (const { target, ...schedule } of eventBridge.schedules) {
+    plan.schedules.push({ ...schedule, queue: target.queue, topic: target.topic, transform: { Input: target.input, InputPath: target.inputPath, InputTransformer: target.inputTransformer } });
   }
 
   for (const [key, value] of Object.entries(config.provider.environment ?? {})) plan.environment[key] = String(resolve(value));
