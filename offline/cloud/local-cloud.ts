@@ -25,7 +25,7 @@ import { detectMode, type Mode } from './mode';
  */
 export async function startLocalCloud(config: ServiceConfig, settings: LocalCloudSettings, stage: string, serviceDir: string, invoke: Invoker, log: (m: string) => void) {
   const plan = planFor(config, settings, stage);
-  for (const warning of plan.warnings) log(warning);
+  for (const warning of plan.warnings) log(`warning: ${warning}`);
   const endpoints = localEndpoints(settings, plan.region);
   const mode: Mode = await detectMode(settings, process.env.LOCAL_CLOUD);
   let emulators: RunningEmulators | undefined;

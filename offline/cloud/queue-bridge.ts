@@ -1,15 +1,22 @@
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { LocalClients } from './provision/clients';
+import { nameFromArn } from './provision/intrinsics';
 import type { LocalCloudPlan } from './provision/plan';
 
-/** Queues that SNS subscriptions and S3 notifications deliver into. */
-export const deliveryQueues = (plan: LocalCloudPlan) => [...new Set([...plan.subscriptions.map((s) => s.queue), ...plan.notifications.map((n) => n.queue)])];
+/** Queues that SNS subscriptions, S3 notifications and EventBridge targets (dead-letter queues too) deliver into. */
+export const deliveryQueues = (plan: LocalCloudPlan) => [
+  ...new Set([
+    ...plan.subscriptions.map((s) => s.queue),
+    ...plan.notifications.map((n) => n.queue),
+    ...plan.eventRules.flatMap((rule) => rule.targets.flatMap((t) => [t.arn, t.deadLetterArn ?? '']).filter((arn) => arn.startsWith('arn:aws:sqs:')).map(nameFromArn)),
+  ]),
+];
 
 /**
- * Docker mode only. LocalStack's SNS and S3 can deliver only to LocalStack's own SQS, while the
+ * Docker mode only. LocalStack's SNS, S3 and EventBridge can deliver only to LocalStack's own SQS, while the
  * queues live in ElasticMQ (9324), as they do in the embedded mode. So each delivery queue gets a
  * twin of the same name in LocalStack, and this bridge moves what arrives there to ElasticMQ,
- * message attributes included. The embedded SNS and S3 deliver to 9324 directly and need no bridge.
+ * message attributes included. The embedded SNS, S3 and EventBridge deliver to 9324 directly and need no bridge.
  */
 export async function createDeliveryTwins(plan: LocalCloudPlan, clients: LocalClients): Promise<void> {
   for (const name of deliveryQueues(plan)) await clients.edgeSqs.send(new CreateQueueCommand({ QueueName: name }));

@@ -23,10 +23,10 @@ export type AsyncOptions = {
 };
 
 /**
- * Lambda's asynchronous invocation, for SNS, S3 and schedule events and for records sent to a function
- * destination: each event is taken from the function's event queue, invoked, retried after a delay on
- * error (maximumRetryAttempts); its record then goes to the on-success destination, or, with its error
- * or once past maximumEventAge, to the on-failure destination.
+ * Lambda's asynchronous invocation, for SNS, S3, schedule and EventBridge events and for records sent to
+ * a function destination: each event is taken from the function's event queue, invoked, retried after a
+ * delay on error (maximumRetryAttempts); its record then goes to the on-success destination, or, with
+ * its error or once past maximumEventAge, to the on-failure destination.
  */
 export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOptions) {
   const { sqs } = options.clients;
@@ -160,18 +160,21 @@ function parseEvent(body: string): unknown {
   }
 }
 
-/** The Lambda event for a queued message (SNS envelope, S3 event, scheduled event), or 'skip' for S3's test event. */
+/** The Lambda event for a queued message (SNS envelope, S3 event, scheduled or EventBridge event), or 'skip' for S3's test event. */
 export function lambdaEvent(plan: Pick<AsyncConsumerPlan, 'source' | 'subscriptionArn'>, body: string): unknown {
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(body);
   } catch {
+    // Text from an EventBridge input template reaches the function as that text.
+    if (plan.source === 'eventbridge' || plan.source === 'schedule') return body;
     // Not what SNS or S3 would queue: hand it over as it is, and let the function fail on it visibly.
     return { Records: [], unparsedBody: body };
   }
   if (plan.source === 'invoke') return parsed;
   if (plan.source === 's3') return parsed.Event === 's3:TestEvent' ? 'skip' : parsed;
-  if (plan.source === 'schedule') return parsed;
+  // EventBridge hands Lambda the delivered JSON as it is (the event, or what the target's input made of it).
+  if (plan.source === 'schedule' || plan.source === 'eventbridge') return parsed;
   return {
     Records: [
       {

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { targetPayload } from '../emulators/eventbridge-input';
 import type { LocalClients } from '../provision/clients';
 import type { SchedulePlan } from '../provision/plan';
 import { nextFiring, parseSchedule } from './schedule-expression';
 
 /**
- * EventBridge for the local cloud: at each firing, the scheduled event goes into the function's
- * event queue, so schedules get Lambda's async rules (retries, on-failure destination) like SNS and S3.
+ * EventBridge schedules for the local cloud (both modes): at each firing, the scheduled event goes
+ * into the function's event queue, so schedules get Lambda's async rules (retries, on-failure
+ * destination) like SNS and S3; a schedule rule's SQS or SNS target gets it through the SQS/SNS API.
  */
 export function startScheduler(schedules: SchedulePlan[], options: { clients: LocalClients; region: string; accountId: string; log: (m: string) => void }) {
   const timers = new Set<NodeJS.Timeout>();
@@ -19,7 +22,8 @@ export function startScheduler(schedules: SchedulePlan[], options: { clients: Lo
     const timer = setTimeout(async () => {
       timers.delete(timer);
       arm(plan, schedule);
-      const event = plan.input ?? {
+      const ruleArn = `arn:aws:events:${options.region}:${options.accountId}:rule/${plan.ruleName}`;
+      const event = {
         version: '0',
         id: randomUUID(),
         'detail-type': 'Scheduled Event',
@@ -27,12 +31,19 @@ export function startScheduler(schedules: SchedulePlan[], options: { clients: Lo
         account: options.accountId,
         time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
         region: options.region,
-        resources: [`arn:aws:events:${options.region}:${options.accountId}:rule/${plan.ruleName}`],
+        resources: [ruleArn],
         detail: {},
       };
+      const body = plan.transform
+        ? targetPayload(plan.transform, event, { ruleArn, ruleName: plan.ruleName, ingestionTime: at.toISOString() })
+        : JSON.stringify(plan.input ?? event);
       try {
-        const { QueueUrl } = await options.clients.sqs.send(new GetQueueUrlCommand({ QueueName: plan.queue }));
-        await options.clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(event) }));
+        if (plan.topic) {
+          await options.clients.sns.send(new PublishCommand({ TopicArn: `arn:aws:sns:${options.region}:${options.accountId}:${plan.topic}`, Message: body }));
+        } else {
+          const { QueueUrl } = await options.clients.sqs.send(new GetQueueUrlCommand({ QueueName: plan.queue }));
+          await options.clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+        }
       } catch (error) {
         options.log(`${plan.functionKey}: schedule ${plan.expression} could not fire: ${(error as Error).message}`);
       }

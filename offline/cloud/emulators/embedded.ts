@@ -10,6 +10,8 @@ import { createDynamoDbStreamsApi, EMBEDDED_STREAM_LABEL, isStreamsRequest, type
 import { createEdgeRouter, createForwarder } from './edge-router';
 import { createSnsService, type SqsDelivery } from './sns-server';
 import { createS3Notifications } from './s3-notifications';
+import { createEventBridgeService } from './eventbridge';
+import { compileEventPattern, eventPatternErrors } from '../patterns/event-pattern';
 import { listenOn } from './listen';
 
 // Emulators without type declarations of their own.
@@ -29,6 +31,8 @@ export type EmbeddedOptions = {
   edgePort: number;
   accessKeyId: string;
   log: (message: string) => void;
+  /** Delay before retry n of a failed EventBridge delivery (EventBridge's own backoff by default). */
+  eventBridgeRetryDelayMs?: (retry: number) => number;
   /**
    * Called after each PutRecord(s) the Kinesis emulator answered, and after DynamoDB writes that
    * added stream records (once per turn of the event loop, however many).
@@ -42,7 +46,7 @@ export type RunningEmulators = { stop(): Promise<void> };
 
 /**
  * The embedded local cloud: SQS on its own port (like ElasticMQ) and one edge port (like
- * LocalStack's) in front of DynamoDB (dynalite), Kinesis (kinesalite), S3 (s3rver) and SNS (ours).
+ * LocalStack's) in front of DynamoDB (dynalite), Kinesis (kinesalite), S3 (s3rver), SNS and EventBridge (ours).
  * Everything is in memory and bound to 127.0.0.1.
  */
 export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEmulators> {
@@ -112,6 +116,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     };
     const onError = (error: unknown) => options.log(`delivery failed: ${(error as Error).message}`);
     const sns = createSnsService({ region: options.region, accountId: options.accountId, endpoint: `http://127.0.0.1:${options.edgePort}`, deliver: sendToQueue, onDeliveryError: onError });
+    const events = createEventBridgeService({
+      region: options.region,
+      accountId: options.accountId,
+      patterns: { compile: compileEventPattern, errors: eventPatternErrors },
+      sendToQueue,
+      publishToTopic: sns.publish,
+      log: options.log,
+      retryDelayMs: options.eventBridgeRetryDelayMs,
+    });
     const notifications = createS3Notifications({ region: options.region, send: sendToQueue, onError });
     s3.on('event', (event: { Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string } } }[] }) => {
       for (const record of event.Records) {
@@ -128,7 +141,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       forward(s3Address.port, req, res);
     };
     const forward = createForwarder();
-    const edge = createEdgeRouter({ dynamodb: dynamodbOrStreams, 'streams.dynamodb': streamsRoute, kinesis: kinesisRoute, sns, s3: s3Route, sqs: options.sqsPort }, forward);
+    const edge = createEdgeRouter({ dynamodb: dynamodbOrStreams, 'streams.dynamodb': streamsRoute, kinesis: kinesisRoute, sns, events, s3: s3Route, sqs: options.sqsPort }, forward);
     servers.push(await listenOn(edge, options.edgePort, 'AWS edge'));
     return { stop };
   } catch (error) {

@@ -93,24 +93,29 @@ export function createSnsService(options: { region: string; accountId: string; e
       return `<Subscriptions>${members.join('')}</Subscriptions>`;
     },
     Publish(p) {
-      const topic = requireTopic(p.TopicArn ?? p.TargetArn);
       if (p.Message === undefined) throw new SnsError(400, 'InvalidParameter', 'Invalid parameter: Message');
-      const messageId = randomUUID();
-      const attributes = messageAttributes(p);
-      const timestamp = new Date().toISOString();
-      for (const sub of subscriptions.values()) {
-        if (sub.topicArn !== topic.arn) continue;
-        if (sub.filter && !sub.filter(attributes, p.Message)) continue;
-        const raw = sub.attributes.RawMessageDelivery === 'true';
-        const body = raw ? p.Message : JSON.stringify(envelope(options.endpoint, topic.arn, sub.arn, messageId, p, attributes, timestamp));
-        // Delivery is asynchronous, as in SNS: Publish answers before subscribers have the message.
-        options.deliver(sub.endpoint, body, raw ? attributes : {}).catch(options.onDeliveryError);
-      }
-      return `<MessageId>${messageId}</MessageId>`;
+      return `<MessageId>${publish(p.TopicArn ?? p.TargetArn, p)}</MessageId>`;
     },
   };
 
-  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Fans a message out to the topic's subscribers; the message id. Throws NotFound for an unknown topic. */
+  function publish(arn: string | undefined, p: Record<string, string>): string {
+    const topic = requireTopic(arn);
+    const messageId = randomUUID();
+    const attributes = messageAttributes(p);
+    const timestamp = new Date().toISOString();
+    for (const sub of subscriptions.values()) {
+      if (sub.topicArn !== topic.arn) continue;
+      if (sub.filter && !sub.filter(attributes, p.Message)) continue;
+      const raw = sub.attributes.RawMessageDelivery === 'true';
+      const body = raw ? p.Message : JSON.stringify(envelope(options.endpoint, topic.arn, sub.arn, messageId, p, attributes, timestamp));
+      // Delivery is asynchronous, as in SNS: Publish answers before subscribers have the message.
+      options.deliver(sub.endpoint, body, raw ? attributes : {}).catch(options.onDeliveryError);
+    }
+    return messageId;
+  }
+
+  const handle = async function handleSns(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const params = Object.fromEntries(new URLSearchParams(await readBody(req)));
     const requestId = randomUUID();
     const action = params.Action;
@@ -126,6 +131,8 @@ export function createSnsService(options: { region: string; accountId: string; e
       res.end(`<ErrorResponse xmlns="${XMLNS}"><Error><Type>${e.status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${e.code}</Code><Message>${xml(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
     }
   };
+  /** For other services of the cloud (EventBridge targets): Publish without the HTTP round trip. */
+  return Object.assign(handle, { publish: (topicArn: string, message: string) => publish(topicArn, { Message: message }) });
 }
 
 /** A subscription's FilterPolicy under its FilterPolicyScope, validated and compiled once, as SNS does on Subscribe. */

@@ -7,15 +7,17 @@ export type Names = { region: string; accountId: string; sqsEndpoint: string };
 
 /**
  * Resolves the intrinsic functions serverless.yml uses (Ref, Fn::GetAtt, Fn::Sub, Fn::Join) to the
- * names, ARNs and URLs the local cloud gives those resources.
+ * names, ARNs and URLs the local cloud gives those resources. `functions` maps the logical ids
+ * Serverless gives the functions (`<Name>LambdaFunction`) to their names.
  */
-export function createResolver(resources: CfnResources, names: Names) {
+export function createResolver(resources: CfnResources, names: Names, functions: Record<string, string> = {}) {
   const { region, accountId } = names;
   const physicalName = (logicalId: string): string => {
     const resource = resources[logicalId];
+    if (!resource && functions[logicalId]) return functions[logicalId];
     if (!resource) throw new Error(`serverless.yml refers to an unknown resource ${logicalId}`);
     const p = resource.Properties ?? {};
-    const name = p.QueueName ?? p.TopicName ?? p.TableName ?? p.Name ?? p.BucketName;
+    const name = p.QueueName ?? p.TopicName ?? p.TableName ?? p.Name ?? p.BucketName ?? (resource.Type === 'AWS::Events::Rule' ? logicalId : undefined);
     if (typeof name !== 'string') throw new Error(`Resource ${logicalId} needs an explicit name to run locally`);
     return name;
   };
@@ -41,9 +43,12 @@ export function createResolver(resources: CfnResources, names: Names) {
       'AWS::Kinesis::Stream': `arn:aws:kinesis:${region}:${accountId}:stream/${name}`,
       'AWS::DynamoDB::Table': `arn:aws:dynamodb:${region}:${accountId}:table/${name}`,
       'AWS::S3::Bucket': `arn:aws:s3:::${name}`,
+      'AWS::Events::EventBus': `arn:aws:events:${region}:${accountId}:event-bus/${name}`,
+      'AWS::Events::Rule': `arn:aws:events:${region}:${accountId}:rule/${ruleBusPrefix(logicalId)}${name}`,
     };
+    if (!resources[logicalId] && functions[logicalId] && attribute === 'Arn') return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
     if (attribute === 'Arn' && arns[type]) return arns[type];
-    if (attribute === 'QueueName' || attribute === 'TopicName') return name;
+    if (attribute === 'QueueName' || attribute === 'TopicName' || (attribute === 'Name' && type === 'AWS::Events::EventBus')) return name;
     if (attribute === 'StreamArn' && type === 'AWS::DynamoDB::Table') {
       // The embedded cloud's stream ARN (LocalStack's label differs: consumers look the stream up by table).
       if (!resources[logicalId].Properties?.StreamSpecification) throw new Error(`Fn::GetAtt ${logicalId}.StreamArn: table ${logicalId} has no StreamSpecification`);
@@ -51,6 +56,14 @@ export function createResolver(resources: CfnResources, names: Names) {
     }
     if (attribute === 'QueueUrl') return ref(logicalId);
     throw new Error(`Fn::GetAtt ${logicalId}.${attribute} is not supported locally`);
+  };
+
+  /** `<bus>/` in the ARN of a rule on a custom event bus. */
+  const ruleBusPrefix = (logicalId: string): string => {
+    const bus = resources[logicalId]?.Properties?.EventBusName;
+    const name = bus === undefined ? 'default' : String(resolve(bus));
+    const busName = name.startsWith('arn:') ? name.slice(name.indexOf('/') + 1) : name;
+    return busName === 'default' ? '' : `${busName}/`;
   };
 
   const resolve = (value: unknown): unknown => {

@@ -1,7 +1,9 @@
+import type { TargetInput } from '../emulators/eventbridge-input';
 import { planSnsFilter } from './plan-sns';
 import { createResolver, nameFromArn, type CfnResources, type Names } from './intrinsics';
 import type { Destination } from '../lambda/destinations';
 import { planDestinations } from './plan-destinations';
+import { planEventBridge, type EventRulePlan } from './plan-eventbridge';
 import { planStreamEvent, type StreamConsumerPlan } from './plan-streams';
 
 export type { StreamConsumerPlan } from './plan-streams';
@@ -35,7 +37,7 @@ export type NotificationPlan = { bucket: string; queue: string; events: string[]
 export type AsyncConsumerPlan = {
   functionKey: string;
   functionName: string;
-  source: 'sns' | 's3' | 'schedule' | 'invoke';
+  source: 'sns' | 's3' | 'schedule' | 'eventbridge' | 'invoke';
   queue: string;
   subscriptionArn?: string;
   maximumRetryAttempts: number;
@@ -44,8 +46,19 @@ export type AsyncConsumerPlan = {
   onFailure?: Destination;
 };
 
-/** An EventBridge schedule rule that targets a function (through its event queue). */
-export type SchedulePlan = { functionKey: string; ruleName: string; expression: string; queue: string; input?: unknown };
+/**
+ * An EventBridge schedule rule: at each firing, the scheduled event (or `input`, or what `transform`
+ * makes of it) goes into a queue (a function's event queue, or an SQS target) or an SNS topic.
+ */
+export type SchedulePlan = {
+  /** The function's key, or the logical id of a rule declared as a resource: for the log. */
+  functionKey: string;   ruleName: string;
+  expression: string;
+  queue?: string;
+  topic?: string;
+  input?: unknown;
+  transform?: TargetInput;
+};
 
 export type LocalCloudPlan = {
   region: string;
@@ -60,7 +73,10 @@ export type LocalCloudPlan = {
   asyncConsumers: AsyncConsumerPlan[];
   streamConsumers: StreamConsumerPlan[];
   schedules: SchedulePlan[];
-  /** Configuration the local cloud does not run, one line each, for the log. */
+  /** Custom event buses (`default` always exists) and the event-pattern rules on them. */
+  eventBuses: string[];
+  eventRules: EventRulePlan[];
+  /** Configuration the local cloud cannot honour, one line each, for the log. */
   warnings: string[];
   /** provider.environment with every intrinsic function resolved to its local value. */
   environment: Record<string, string>;
@@ -79,7 +95,13 @@ export const asyncQueueName = (service: string, stage: string, functionKey: stri
 export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region'> & { stage: string }): LocalCloudPlan {
   const region = config.provider.region ?? 'us-east-1';
   const resources = config.resources?.Resources ?? {};
-  const { resolve, text } = createResolver(resources, { ...names, region });
+  const functionNameOf = (functionKey: string) => {
+    const fn = config.functions[functionKey];
+    return fn ? (fn.name ?? `${config.service}-${names.stage}-${functionKey}`) : undefined;
+  };
+  const lambdaLogicalIds = Object.fromEntries(Object.keys(config.functions).map((key) => [`${key.replace(/-/g, 'Dash').replace(/_/g, 'Underscore').replace(/^./, (c) => c.toUpperCase())}LambdaFunction`, functionNameOf(key)!]));
+  const resolver = createResolver(resources, { ...names, region }, lambdaLogicalIds);
+  const { resolve, text } = resolver;
   const plan: LocalCloudPlan = {
     region,
     accountId: names.accountId,
@@ -93,12 +115,10 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     asyncConsumers: [],
     streamConsumers: [],
     schedules: [],
+    eventBuses: [],
+    eventRules: [],
     warnings: [],
     environment: {},
-  };
-  const functionNameOf = (functionKey: string) => {
-    const fn = config.functions[functionKey];
-    return fn ? (fn.name ?? `${config.service}-${names.stage}-${functionKey}`) : undefined;
   };
   const eventQueueOf = (functionKey: string) => {
     const fn = config.functions[functionKey];
@@ -178,6 +198,27 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     }
   }
 
+  const eventBridge = planEventBridge({
+    region,
+    accountId: names.accountId,
+    resources,
+    functions: config.functions,
+    resolver,
+    functionName: (functionKey) => functionNameOf(functionKey)!,
+    eventQueueFor(functionKey) {
+      const queue = eventQueueOf(functionKey);
+      if (!plan.asyncConsumers.some((c) => c.queue === queue)) {
+        plan.asyncConsumers.push({ functionKey, functionName: functionNameOf(functionKey)!, source: 'eventbridge', queue, ...asyncRulesOf(config.functions[functionKey]) });
+      }
+      return queue;
+    },
+  });
+  plan.eventBuses.push(...eventBridge.eventBuses);
+  plan.eventRules.push(...eventBridge.eventRules);
+  plan.warnings.push(...eventBridge.warnings);
+  for (const { target, ...schedule } of eventBridge.schedules) {
+    plan.schedules.push({ ...schedule, queue: target.queue, topic: target.topic, transform: { Input: target.input, InputPath: target.inputPath, InputTransformer: target.inputTransformer } });
+  }
   plan.warnings.push(...planDestinations(config, plan, { text, functionNameOf, eventQueueOf, asyncRulesOf }));
   for (const [key, value] of Object.entries(config.provider.environment ?? {})) plan.environment[key] = String(resolve(value));
   plan.queues = dependenciesFirst(plan.queues);

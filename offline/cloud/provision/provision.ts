@@ -4,6 +4,7 @@ import { CreateBucketCommand, PutBucketNotificationConfigurationCommand } from '
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueUrlCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { LocalClients } from './clients';
+import { provisionEventBridge } from './provision-eventbridge';
 import type { LocalCloudPlan, TablePlan } from './plan';
 
 const ignore = (...names: string[]) => (error: { name?: string; Code?: string }) => {
@@ -57,6 +58,7 @@ export async function provision(plan: LocalCloudPlan, clients: LocalClients): Pr
       }));
     await clients.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations } }));
   }
+  await provisionEventBridge(plan, clients);
 }
 
 async function createTable(table: TablePlan, clients: LocalClients): Promise<void> {

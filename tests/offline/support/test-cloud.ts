@@ -1,5 +1,6 @@
 import './quiet-sdk';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -23,7 +24,17 @@ export type TestCloud = Awaited<ReturnType<typeof startTestCloud>>;
 export async function startTestCloud(log: (message: string) => void = () => undefined) {
   const [sqsPort, edgePort] = await freePorts(2);
   const streamWrites = createWakeSignal();
-  const emulators = await startEmbedded({ region: REGION, accountId: ACCOUNT_ID, sqsPort, edgePort, accessKeyId: CREDENTIALS.accessKeyId, log, onStreamWrite: streamWrites.notify });
+  const emulators = await startEmbedded({
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    sqsPort,
+    edgePort,
+    accessKeyId: CREDENTIALS.accessKeyId,
+    log,
+    onStreamWrite: streamWrites.notify,
+    // EventBridge's retries, in milliseconds rather than its backoff of seconds to minutes.
+    eventBridgeRetryDelayMs: () => 20,
+  });
   const edge = `http://127.0.0.1:${edgePort}`;
   const sqsEndpoint = `http://127.0.0.1:${sqsPort}`;
   const common = { region: REGION, credentials: CREDENTIALS };
@@ -33,6 +44,7 @@ export async function startTestCloud(log: (message: string) => void = () => unde
     s3: new S3Client({ ...common, endpoint: edge, forcePathStyle: true }),
     dynamodb: new DynamoDBClient({ ...common, endpoint: edge }),
     kinesis: new KinesisClient({ ...common, endpoint: edge, requestHandler: new NodeHttpHandler() }),
+    eventbridge: new EventBridgeClient({ ...common, endpoint: edge }),
   };
   return {
     sqsPort,
