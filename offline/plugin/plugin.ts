@@ -1,3 +1,4 @@
+import { auditService } from './audit';
 import { buildFunctionsTogether, canBuildTogether, type EsbuildPlugin, type FunctionsBuild } from './build';
 import { forkLocalCloud, type CloudProcess, type RunningCloud } from './cloud-client';
 import { directInvoker, OFFLINE_RUNTIME } from './direct-invoker';
@@ -100,6 +101,7 @@ export class LocalCloudPlugin {
   }
 
   private async start(): Promise<void> {
+    this.printAudit();
     const { service, provider, functions, resources } = this.serverless.service;
     const config: ServiceConfig = { service, provider: { region: provider.region, environment: provider.environment, s3: provider.s3, timeout: provider.timeout }, functions, resources };
     this.cloudProcess ??= this.forkCloud();
@@ -118,6 +120,19 @@ export class LocalCloudPlugin {
     this.pointAtLocalCloud(this.cloud.environment);
     // The local cloud fires schedules itself, with Lambda's async retries: serverless-offline must not too.
     for (const fn of Object.values(this.serverless.service.functions)) fn.events = fn.events?.filter((event) => !event.schedule);
+  }
+
+  /** What of serverless.yml the local cloud does not run, one warning line each, before anything starts. */
+  private printAudit(): void {
+    const { warnings, deployOnly } = auditService(this.serverless.service);
+    let planWarnings: string[] = [];
+    try {
+      planWarnings = planFor(this.serverless.service, this.settings(), this.stage()).warnings;
+    } catch {
+      // A configuration error: the local cloud's start reports it, naming what is wrong.
+    }
+    for (const line of new Set([...warnings, ...planWarnings])) this.utils.log.warning(line);
+    if (deployOnly) this.utils.log.verbose(deployOnly);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { createResolver, nameFromArn, type CfnResources, type Names } from './intrinsics';
+import { withUndeclaredResources } from './plan-undeclared';
 
 /** The slice of Serverless' resolved service the local cloud reads. */
 export type ServiceConfig = {
@@ -66,6 +67,8 @@ export type LocalCloudPlan = {
   schedules: SchedulePlan[];
   /** provider.environment with every intrinsic function resolved to its local value. */
   environment: Record<string, string>;
+  /** What the local cloud runs differently from AWS for this service: one line each, printed at start. */
+  warnings: string[];
 };
 
 const DEFAULT_ASYNC_RETRIES = 2;
@@ -80,7 +83,9 @@ export const asyncQueueName = (service: string, stage: string, functionKey: stri
  */
 export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region'> & { stage: string }): LocalCloudPlan {
   const region = config.provider.region ?? 'us-east-1';
-  const resources = config.resources?.Resources ?? {};
+  const declared = config.resources?.Resources ?? {};
+  const undeclared = withUndeclaredResources(config.functions, declared, createResolver(declared, { ...names, region }).text);
+  const resources = undeclared.resources;
   const { resolve, text } = createResolver(resources, { ...names, region });
   const plan: LocalCloudPlan = {
     region,
@@ -96,9 +101,10 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     streamConsumers: [],
     schedules: [],
     environment: {},
+    warnings: [...undeclared.warnings],
   };
 
-  for (const resource of Object.values(resources)) {
+  for (const [logicalId, resource] of Object.entries(resources)) {
     const p = (resolve(resource.Properties ?? {}) ?? {}) as Record<string, unknown>;
     switch (resource.Type) {
       case 'AWS::DynamoDB::Table':
@@ -111,7 +117,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
         plan.topics.push(String(p.TopicName));
         break;
       case 'AWS::SNS::Subscription':
-        if (p.Protocol !== 'sqs') throw new Error(`Only SQS subscriptions are declared as resources locally, found ${String(p.Protocol)}`);
+        if (p.Protocol !== 'sqs') throw new Error(`resource ${logicalId} (AWS::SNS::Subscription): Protocol ${String(p.Protocol)} does not run locally, only sqs (a function subscribes through an sns event)`);
         plan.subscriptions.push({
           topic: nameFromArn(String(p.TopicArn)),
           queue: nameFromArn(String(p.Endpoint)),
