@@ -48,7 +48,7 @@ export function withUndeclaredResources(functions: Functions, declared: CfnResou
   for (const [functionKey, fn] of Object.entries(functions)) {
     for (const event of fn.events ?? []) {
       for (const [type, spec] of Object.entries(event)) {
-        const arn = literalArn(type === 'eventBridge' ? field(spec, 'eventBus') : typeof spec === 'string' ? spec : field(spec, 'arn'), text);
+        const arn = literalArn(type === 'eventBridge' ? field(spec, 'eventBus') : eventArn(spec), text);
         if (!arn) continue;
         const [, , service, , , ...rest] = arn.split(':');
         const resource = rest.join(':');
@@ -62,6 +62,11 @@ export function withUndeclaredResources(functions: Functions, declared: CfnResou
   }
   return { resources, warnings };
 }
+
+const isIntrinsic = (value: unknown): boolean => value !== null && typeof value === 'object' && Object.keys(value).some((key) => key === 'Ref' || key.startsWith('Fn::'));
+
+/** An event's ARN: the event itself in its short form (`sns: <arn>`, `sqs: !GetAtt Q.Arn`), else its `arn`. */
+export const eventArn = (spec: unknown): unknown => (typeof spec === 'string' || isIntrinsic(spec) ? spec : field(spec, 'arn'));
 
 const field = (spec: unknown, name: string): unknown => (spec !== null && typeof spec === 'object' ? (spec as Record<string, unknown>)[name] : undefined);
 

@@ -1,5 +1,5 @@
 import { createResolver, nameFromArn, type CfnResources, type Names } from './intrinsics';
-import { withUndeclaredResources } from './plan-undeclared';
+import { eventArn, withUndeclaredResources } from './plan-undeclared';
 
 /** The slice of Serverless' resolved service the local cloud reads. */
 export type ServiceConfig = {
@@ -153,7 +153,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     for (const event of fn.events ?? []) {
       if (event.sns) {
         const sns = event.sns as { arn?: unknown; topicName?: string; filterPolicy?: unknown } | string;
-        const topic = typeof sns === 'string' ? nameFromArn(sns) : sns.topicName ?? nameFromArn(text(sns.arn));
+        const topic = (typeof sns === 'object' && sns.topicName) || nameFromArn(text(eventArn(sns)));
         if (!plan.topics.includes(topic)) plan.topics.push(topic);
         const queue = eventQueue();
         plan.subscriptions.push({ topic, queue, raw: false, filterPolicy: typeof sns === 'string' ? undefined : sns.filterPolicy });
@@ -212,7 +212,7 @@ function destinationQueue(onFailure: unknown, text: (v: unknown) => string): str
 
 function queueAttributes(p: Record<string, unknown>): Record<string, string> {
   const attributes: Record<string, string> = {};
-  for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize']) {
+  for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize', 'FifoQueue', 'ContentBasedDeduplication']) {
     if (p[key] !== undefined) attributes[key] = String(p[key]);
   }
   if (p.RedrivePolicy) attributes.RedrivePolicy = typeof p.RedrivePolicy === 'string' ? p.RedrivePolicy : JSON.stringify(p.RedrivePolicy);
