@@ -90,14 +90,16 @@ export async function startService(name: string) {
     /** Everything the service printed so far. */
     output: () => output,
     /**
-     * The payloads a trigger's handler recorded in the sink table whose text holds `marker`, once
-     * there are `count` of them.
+     * The payloads a trigger's handler recorded in the sink table whose text holds `marker`, in the
+     * order they arrived, once there are `count` of them.
      */
     recorded: (trigger: string, marker: string, count = 1, timeoutMs = 20_000) =>
       eventually(
         async () => {
           const { Items = [] } = await sdk.dynamodb.send(new ScanCommand({ TableName: `${name}-local-sink`, ConsistentRead: true }));
-          const found = Items.filter((item) => item.trigger?.S === trigger && item.payload?.S?.includes(marker)).map((item) => JSON.parse(item.payload.S!));
+          const found = Items.filter((item) => item.trigger?.S === trigger && item.payload?.S?.includes(marker))
+            .sort((a, b) => (BigInt(a.recordedAt.N!) < BigInt(b.recordedAt.N!) ? -1 : 1))
+            .map((item) => JSON.parse(item.payload.S!));
           return found.length >= count ? found : undefined;
         },
         `${count} record(s) of ${trigger} holding ${marker}`,

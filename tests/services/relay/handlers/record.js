@@ -1,4 +1,4 @@
-// Each trigger's handler records what reached it in the sink table: { pk, trigger, payload }, where
+// Each trigger's handler records what reached it in the sink table: { pk, trigger, payload, recordedAt }, where
 // payload is what the trigger carried, decoded (the test looks its marker up in it).
 const { randomUUID } = require('node:crypto');
 const { DynamoDBClient, PutItemCommand } = require('@aws-sdk/client-dynamodb');
@@ -12,7 +12,13 @@ async function record(trigger, payloads) {
     await dynamodb.send(
       new PutItemCommand({
         TableName: process.env.SINK_TABLE,
-        Item: { pk: { S: `${trigger}#${randomUUID()}` }, trigger: { S: trigger }, payload: { S: JSON.stringify(payload) } },
+        Item: {
+          pk: { S: `${trigger}#${randomUUID()}` },
+          trigger: { S: trigger },
+          payload: { S: JSON.stringify(payload) },
+          // Monotonic across the worker threads of the process: the order of arrival (FIFO).
+          recordedAt: { N: String(process.hrtime.bigint()) },
+        },
       }),
     );
   }
