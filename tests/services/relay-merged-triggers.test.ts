@@ -8,6 +8,9 @@ import { startService, type RunningService } from './support/start-service';
 
 // The relay service's triggers that the branches being merged bring (DynamoDB Streams, EventBridge,
 // FIFO, destinations, filter criteria): jest.config.js leaves this file out until they are in.
+// Each case waits up to 20 s for its sink record (stream pollers, async retries).
+jest.setTimeout(30_000);
+
 describe('the local cloud, running the relay service: streams, buses, FIFO, destinations, filters', () => {
   let relay: RunningService;
   let marker: string;

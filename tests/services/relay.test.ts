@@ -8,6 +8,9 @@ import { startService, type RunningService } from './support/start-service';
 
 // tests/services/relay: a service that is not orderflow (plain CommonJS handlers, no esbuild), started
 // through `serverless offline start` like any service would be; each trigger must reach its handler.
+// Each case waits up to 20 s for its sink record (stream pollers, async retries).
+jest.setTimeout(30_000);
+
 describe('the local cloud, running the relay service', () => {
   let relay: RunningService;
   let marker: string;
