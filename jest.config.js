@@ -29,6 +29,15 @@ module.exports = {
     },
     {
       ...common,
+      displayName: 'services',
+      // Other services than orderflow, each started like `npm start` by its own test file, on free ports.
+      testMatch: ['<rootDir>/tests/services/**/*.test.ts'],
+      // The triggers of the branches being merged (DynamoDB Streams, EventBridge, FIFO, destinations,
+      // filters): enabled once they are in.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/services/relay-merged-triggers.test.ts'],
+    },
+    {
+      ...common,
       displayName: 'e2e',
       setupFiles: ['<rootDir>/tests/setup-env.js'],
       // One local cloud for the whole run, started like `npm start` does, on ports of its own.

@@ -1,11 +1,10 @@
 import { resolve as resolvePath } from 'node:path';
 import { startEmbedded, type RunningEmulators } from './emulators/embedded';
 import { localClients } from './provision/clients';
-import { LOCAL_ACCESS_KEY, LOCAL_ACCOUNT_ID, localEndpoints, planFor, type LocalCloudSettings } from '../plugin/settings';
+import { LOCAL_ACCESS_KEY, LOCAL_ACCOUNT_ID, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from '../plugin/settings';
 import type { ServiceConfig } from './provision/plan';
 import { provision } from './provision/provision';
-import { seedCatalog } from './provision/seed';
-import { seedSamples } from './provision/seed-samples';
+import { runSeedModule } from './provision/seed-module';
 import { startAsyncConsumer } from './async/async-consumer';
 import { compileFilterCriteria } from './patterns/filter-criteria';
 import { createDestinationSender } from './lambda/destinations';
@@ -20,16 +19,14 @@ import { detectMode, type Mode } from './mode';
 
 /**
  * Brings the local cloud up: the emulators (unless ElasticMQ + LocalStack are already there), every
- * resource of serverless.yml, the sample catalog. Event sources start later, once the functions can
+ * resource of serverless.yml, then the service's seed module. Event sources start later, once the functions can
  * be invoked through `invoke`.
  */
 export async function startLocalCloud(config: ServiceConfig, settings: LocalCloudSettings, stage: string, serviceDir: string, invoke: Invoker, log: (m: string) => void) {
   const plan = planFor(config, settings, stage);
-  for (const warning of plan.warnings) log(`warning: ${warning}`);
   const endpoints = localEndpoints(settings, plan.region);
   const mode: Mode = await detectMode(settings, process.env.LOCAL_CLOUD);
   let emulators: RunningEmulators | undefined;
-  for (const warning of plan.warnings) log(`warning: ${warning}`);
   // The embedded Kinesis (and DynamoDB) say when records are written; LocalStack cannot, so there shards are polled.
   const streamWrites = mode === 'embedded' ? createWakeSignal() : undefined;
   if (mode === 'embedded') {
@@ -47,10 +44,10 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
   try {
     if (mode === 'docker') await createDeliveryTwins(plan, clients); // before the subscriptions that target them
     await provision(plan, clients);
-    const table = plan.tables[0]?.name;
-    if (table) await seedCatalog(table, clients);
-    const importsBucket = plan.environment.IMPORTS_BUCKET;
-    if (table && importsBucket) await seedSamples(resolvePath(serviceDir, 'events'), table, importsBucket, clients);
+    if (settings.seed) {
+      const environment = { ...plan.environment, ...sdkEnvironment(endpoints), ...settings.environment };
+      await runSeedModule(settings.seed, { environment, serviceDir, log });
+    }
   } catch (error) {
     await emulators?.stop();
     throw error;

@@ -1,4 +1,4 @@
-import { LOCAL_JWT_SECRET } from '../../lib/auth/local-secret';
+import { auditService } from './audit';
 import { buildFunctionsTogether, canBuildTogether, type EsbuildPlugin, type FunctionsBuild } from './build';
 import { forkLocalCloud, type CloudProcess, type RunningCloud } from './cloud-client';
 import { directInvoker, OFFLINE_RUNTIME } from './direct-invoker';
@@ -43,7 +43,6 @@ export class LocalCloudPlugin {
   };
   private cloudProcess?: CloudProcess;
   private cloud?: RunningCloud;
-  private starting?: Promise<RunningCloud>;
   private functions?: FunctionsBuild;
   private buildDir?: string;
   private invoker?: Awaited<ReturnType<typeof directInvoker>>;
@@ -55,14 +54,13 @@ export class LocalCloudPlugin {
   ) {
     const whenLocal = (fn: () => Promise<void>) => async () => (this.isLocalStage() ? fn() : undefined);
     this.hooks = {
-      // The local cloud starts in its own process while the functions build; both must be done before
-      // serverless-offline-sqs and serverless-offline (later in the plugin list) start on the same event.
-      'before:offline:start:init': whenLocal(async () => {
-        this.start();
-        this.buildFunctions();
-      }),
-      'offline:start:init': whenLocal(() => this.started()),
-      'offline:start:ready': whenLocal(() => this.ready()),
+      // Everything the other plugins' offline:start:init needs is done before any of them runs, whatever
+      // the order of the plugins list: the resources exist (serverless-offline-sqs polls them at once),
+      // the functions are built, the schedules are taken off serverless-offline's hands.
+      'before:offline:start:init': whenLocal(() => this.start()),
+      // After every plugin's init (serverless-esbuild has pointed the functions at their bundles) and
+      // before serverless-offline's offline:start:ready, which waits for Ctrl-C.
+      'after:offline:start:init': whenLocal(() => this.ready()),
       'offline:start:end': whenLocal(() => this.stop()),
       // serverless-esbuild's watcher announces a change: rebuild before serverless-offline drops its workers.
       'offline:functionsUpdated:cleanup': whenLocal(() => this.rebuildFunctions()),
@@ -90,23 +88,51 @@ export class LocalCloudPlugin {
     const offline = custom['serverless-offline'] ?? {};
     const merged = { ...DEFAULT_SETTINGS, httpPort: offline.httpPort ?? 3000, lambdaPort: offline.lambdaPort ?? DEFAULT_SETTINGS.lambdaPort, ...custom.localCloud };
     // Ports may arrive as strings from ${env:...}.
-    return { ...merged, httpPort: Number(merged.httpPort), lambdaPort: Number(merged.lambdaPort), sqsPort: Number(merged.sqsPort), edgePort: Number(merged.edgePort) };
+    const environment = Object.fromEntries(Object.entries(merged.environment ?? {}).map(([key, value]) => [key, String(value)]));
+    return { ...merged, environment, httpPort: Number(merged.httpPort), lambdaPort: Number(merged.lambdaPort), sqsPort: Number(merged.sqsPort), edgePort: Number(merged.edgePort) };
   }
 
-  /** Resolved environment, SDK endpoints and the local JWT secret, for the handlers and for this process. */
+  /** Resolved environment, SDK endpoints and `custom.localCloud.environment`, for the handlers and for this process. */
   private pointAtLocalCloud(environment: Record<string, string>): void {
-    const sdk = sdkEnvironment(localEndpoints(this.settings(), this.serverless.service.provider.region ?? 'us-east-1'));
+    const settings = this.settings();
+    const sdk = sdkEnvironment(localEndpoints(settings, this.serverless.service.provider.region ?? 'us-east-1'));
     Object.assign(process.env, sdk);
-    const secret = { AUTH_JWT_SECRET: process.env.AUTH_JWT_SECRET || LOCAL_JWT_SECRET };
-    this.serverless.service.provider.environment = { ...environment, ...sdk, ...secret };
+    this.serverless.service.provider.environment = { ...environment, ...sdk, ...settings.environment };
   }
 
-  private start(): void {
+  private async start(): Promise<void> {
+    this.printAudit();
     const { service, provider, functions, resources } = this.serverless.service;
     const config: ServiceConfig = { service, provider: { region: provider.region, environment: provider.environment, s3: provider.s3, timeout: provider.timeout }, functions, resources };
     this.cloudProcess ??= this.forkCloud();
-    this.starting = this.cloudProcess.start({ config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir });
-    this.starting.catch(() => undefined); // reported by started()
+    const starting = this.cloudProcess.start({ config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir });
+    starting.catch(() => undefined); // reported below, once the build started too
+    this.buildFunctions();
+    const failed = (what: string) => (error: Error) => {
+      this.utils.log.error(`${what}: ${error.message}`);
+      throw error;
+    };
+    [this.cloud] = await Promise.all([
+      starting.catch(failed('The local cloud could not start')),
+      this.functions?.built.catch(failed('The functions did not build')),
+      loadOfflineRuntime(),
+    ]);
+    this.pointAtLocalCloud(this.cloud.environment);
+    // The local cloud fires schedules itself, with Lambda's async retries: serverless-offline must not too.
+    for (const fn of Object.values(this.serverless.service.functions)) fn.events = fn.events?.filter((event) => !event.schedule);
+  }
+
+  /** What of serverless.yml the local cloud does not run, one warning line each, before anything starts. */
+  private printAudit(): void {
+    const { warnings, deployOnly } = auditService(this.serverless.service);
+    let planWarnings: string[] = [];
+    try {
+      planWarnings = planFor(this.serverless.service, this.settings(), this.stage()).warnings;
+    } catch {
+      // A configuration error: the local cloud's start reports it, naming what is wrong.
+    }
+    for (const line of new Set([...warnings, ...planWarnings])) this.utils.log.warning(line);
+    if (deployOnly) this.utils.log.verbose(deployOnly);
   }
 
   /**
@@ -114,12 +140,15 @@ export class LocalCloudPlugin {
    * same options and output paths (`npm start` only: packaging and `invoke local` keep its builds).
    */
   private buildFunctions(): void {
-    const esbuild = this.serverless.pluginManager.getPlugins().find((plugin) => plugin.constructor.name === 'EsbuildServerlessPlugin') as EsbuildPlugin | undefined;
+    const plugins = this.serverless.pluginManager.getPlugins();
+    const esbuild = plugins.find((plugin) => plugin.constructor.name === 'EsbuildServerlessPlugin') as EsbuildPlugin | undefined;
     if (!esbuild || !canBuildTogether(esbuild)) return;
+    // Listed before this plugin, serverless-esbuild has built each function already (its own way).
+    if (plugins.indexOf(esbuild) < plugins.indexOf(this)) return;
     this.functions = buildFunctionsTogether(esbuild);
     this.buildDir = esbuild.buildDirPath;
     if (this.functions.reused) this.utils.log.verbose('The functions did not change since their last build: its bundles are used as they are');
-    this.functions.built.catch(() => undefined); // reported by started()
+    this.functions.built.catch(() => undefined); // reported by start()
   }
 
   private async rebuildFunctions(): Promise<void> {
@@ -128,21 +157,6 @@ export class LocalCloudPlugin {
       () => this.buildDir && forgetLoadedBundles(this.buildDir),
       () => this.utils.log.error('The functions did not build; waiting for the next change'),
     );
-  }
-
-  private async started(): Promise<void> {
-    const failed = (what: string) => (error: Error) => {
-      this.utils.log.error(`${what}: ${error.message}`);
-      throw error;
-    };
-    [this.cloud] = await Promise.all([
-      this.starting!.catch(failed('The local cloud could not start')),
-      this.functions?.built.catch(failed('The functions did not build')),
-      loadOfflineRuntime(),
-    ]);
-    this.pointAtLocalCloud(this.cloud.environment);
-    // The local cloud fires schedules itself, with Lambda's async retries: serverless-offline must not too.
-    for (const fn of Object.values(this.serverless.service.functions)) fn.events = fn.events?.filter((event) => !event.schedule);
   }
 
   private async ready(): Promise<void> {
@@ -154,7 +168,7 @@ export class LocalCloudPlugin {
     const s = this.settings();
     const seconds = process.uptime().toFixed(1);
     this.utils.log.notice(
-      `orderflow local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}`,
+      `${this.serverless.service.service} local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}`,
     );
   }
 

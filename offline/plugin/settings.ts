@@ -16,6 +16,10 @@ export type LocalCloudSettings = {
   kinesisIdlePollMs: number;
   kinesisRetryDelayMs: number;
   stateDir: string;
+  /** A module of the service run once after provisioning (seed-module.ts), relative to the service. */
+  seed?: string;
+  /** The functions' environment in the local cloud only, over provider.environment. */
+  environment: Record<string, string>;
 };
 
 export const DEFAULT_SETTINGS: LocalCloudSettings = {
@@ -29,6 +33,7 @@ export const DEFAULT_SETTINGS: LocalCloudSettings = {
   kinesisIdlePollMs: 1000,
   kinesisRetryDelayMs: 200,
   stateDir: '.offline-state',
+  environment: {},
 };
 
 /** The account id both LocalStack and ElasticMQ use by default. */

@@ -18,7 +18,7 @@ export function createResolver(resources: CfnResources, names: Names, functions:
     if (!resource) throw new Error(`serverless.yml refers to an unknown resource ${logicalId}`);
     const p = resource.Properties ?? {};
     const name = p.QueueName ?? p.TopicName ?? p.TableName ?? p.Name ?? p.BucketName ?? (resource.Type === 'AWS::Events::Rule' ? logicalId : undefined);
-    if (typeof name !== 'string') throw new Error(`Resource ${logicalId} needs an explicit name to run locally`);
+    if (typeof name !== 'string') throw new Error(`resource ${logicalId} (${resource.Type}) needs an explicit name to run locally (QueueName, TopicName, TableName, BucketName or Name)`);
     return name;
   };
 

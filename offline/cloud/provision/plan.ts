@@ -4,6 +4,7 @@ import { createResolver, nameFromArn, type CfnResources, type Names } from './in
 import type { Destination } from '../lambda/destinations';
 import { planDestinations } from './plan-destinations';
 import { planEventBridge, type EventRulePlan } from './plan-eventbridge';
+import { eventArn, withUndeclaredResources } from './plan-undeclared';
 import { planStreamEvent, type StreamConsumerPlan } from './plan-streams';
 
 export type { StreamConsumerPlan } from './plan-streams';
@@ -76,10 +77,10 @@ export type LocalCloudPlan = {
   /** Custom event buses (`default` always exists) and the event-pattern rules on them. */
   eventBuses: string[];
   eventRules: EventRulePlan[];
-  /** Configuration the local cloud cannot honour, one line each, for the log. */
-  warnings: string[];
   /** provider.environment with every intrinsic function resolved to its local value. */
   environment: Record<string, string>;
+  /** What the local cloud runs differently from AWS for this service: one line each, printed at start. */
+  warnings: string[];
 };
 
 const DEFAULT_ASYNC_RETRIES = 2;
@@ -94,12 +95,14 @@ export const asyncQueueName = (service: string, stage: string, functionKey: stri
  */
 export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region'> & { stage: string }): LocalCloudPlan {
   const region = config.provider.region ?? 'us-east-1';
-  const resources = config.resources?.Resources ?? {};
+  const declared = config.resources?.Resources ?? {};
   const functionNameOf = (functionKey: string) => {
     const fn = config.functions[functionKey];
     return fn ? (fn.name ?? `${config.service}-${names.stage}-${functionKey}`) : undefined;
   };
   const lambdaLogicalIds = Object.fromEntries(Object.keys(config.functions).map((key) => [`${key.replace(/-/g, 'Dash').replace(/_/g, 'Underscore').replace(/^./, (c) => c.toUpperCase())}LambdaFunction`, functionNameOf(key)!]));
+  const undeclared = withUndeclaredResources(config.functions, declared, createResolver(declared, { ...names, region }, lambdaLogicalIds).text);
+  const resources = undeclared.resources;
   const resolver = createResolver(resources, { ...names, region }, lambdaLogicalIds);
   const { resolve, text } = resolver;
   const plan: LocalCloudPlan = {
@@ -117,8 +120,8 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     schedules: [],
     eventBuses: [],
     eventRules: [],
-    warnings: [],
     environment: {},
+    warnings: [...undeclared.warnings],
   };
   const eventQueueOf = (functionKey: string) => {
     const fn = config.functions[functionKey];
@@ -129,7 +132,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     return queue;
   };
 
-  for (const resource of Object.values(resources)) {
+  for (const [logicalId, resource] of Object.entries(resources)) {
     const p = (resolve(resource.Properties ?? {}) ?? {}) as Record<string, unknown>;
     switch (resource.Type) {
       case 'AWS::DynamoDB::Table':
@@ -142,7 +145,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
         plan.topics.push(String(p.TopicName));
         break;
       case 'AWS::SNS::Subscription':
-        if (p.Protocol !== 'sqs') throw new Error(`Only SQS subscriptions are declared as resources locally, found ${String(p.Protocol)}`);
+        if (p.Protocol !== 'sqs') throw new Error(`resource ${logicalId} (AWS::SNS::Subscription): Protocol ${String(p.Protocol)} does not run locally, only sqs (a function subscribes through an sns event)`);
         plan.subscriptions.push({
           topic: nameFromArn(String(p.TopicArn)),
           queue: nameFromArn(String(p.Endpoint)),
@@ -167,7 +170,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     for (const [index, event] of (fn.events ?? []).entries()) {
       if (event.sns) {
         const sns = event.sns as { arn?: unknown; topicName?: string; filterPolicy?: unknown; filterPolicyScope?: unknown } | string;
-        const topic = typeof sns === 'string' ? nameFromArn(sns) : sns.topicName ?? nameFromArn(text(sns.arn));
+        const topic = (typeof sns === 'object' && sns.topicName) || nameFromArn(text(eventArn(sns)));
         if (!plan.topics.includes(topic)) plan.topics.push(topic);
         const queue = eventQueue();
         const filter = typeof sns === 'string' ? {} : planSnsFilter(`function ${functionKey}, sns event`, sns.filterPolicy, sns.filterPolicyScope);
@@ -233,7 +236,7 @@ export const asyncRulesOf = (fn: FunctionConfig) => ({
 
 function queueAttributes(p: Record<string, unknown>): Record<string, string> {
   const attributes: Record<string, string> = {};
-  for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize']) {
+  for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize', 'FifoQueue', 'ContentBasedDeduplication']) {
     if (p[key] !== undefined) attributes[key] = String(p[key]);
   }
   if (p.RedrivePolicy) attributes.RedrivePolicy = typeof p.RedrivePolicy === 'string' ? p.RedrivePolicy : JSON.stringify(p.RedrivePolicy);

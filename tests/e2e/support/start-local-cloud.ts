@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { E2E_ENV, PID_FILE } from './ports';
 
+// The plugin's ready line starts with the service's name.
 const READY = /orderflow local cloud ready/;
 const STARTUP_TIMEOUT_MS = 120_000;
 

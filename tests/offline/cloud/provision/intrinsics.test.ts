@@ -122,7 +122,7 @@ describe('createResolver', () => {
     });
 
     it('asks for an explicit name when a resource has none', () => {
-      expect(() => resolve({ Ref: 'UnnamedQueue' })).toThrow('Resource UnnamedQueue needs an explicit name to run locally');
+      expect(() => resolve({ Ref: 'UnnamedQueue' })).toThrow('resource UnnamedQueue (AWS::SQS::Queue) needs an explicit name to run locally');
     });
 
     it('text() refuses what does not resolve to a string', () => {

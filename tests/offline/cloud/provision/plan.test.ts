@@ -285,6 +285,6 @@ describe('planLocalCloud, on a minimal service', () => {
       Mail: { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'Topic' }, Protocol: 'email', Endpoint: 'ops@example.com' } },
     };
 
-    expect(() => planLocalCloud(service({}, resources), NAMES)).toThrow('Only SQS subscriptions are declared as resources locally, found email');
+    expect(() => planLocalCloud(service({}, resources), NAMES)).toThrow(/resource \w+ \(AWS::SNS::Subscription\): Protocol email does not run locally/);
   });
 });

@@ -7,10 +7,14 @@ import { GetQueueAttributesCommand, ListQueuesCommand } from '@aws-sdk/client-sq
 import { localClients, type LocalClients } from '../../../../offline/cloud/provision/clients';
 import { asyncQueueName, planLocalCloud, type LocalCloudPlan, type ServiceConfig } from '../../../../offline/cloud/provision/plan';
 import { provision } from '../../../../offline/cloud/provision/provision';
-import { seedCatalog } from '../../../../offline/cloud/provision/seed';
+import { runSeedModule } from '../../../../offline/cloud/provision/seed-module';
+import { localEndpoints, sdkEnvironment, DEFAULT_SETTINGS } from '../../../../offline/plugin/settings';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolvedService } from '../../support/resolved-service';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
 
+const ROOT = join(__dirname, '..', '..', '..', '..');
 const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:orderflow-local-order-events`;
 const eventQueue = (functionKey: string) => asyncQueueName('orderflow', 'local', functionKey);
 
@@ -159,24 +163,41 @@ describe('provision, from the plan of the real serverless.yml, into the embedded
     expect(Attributes?.VisibilityTimeout).toBe('9');
   });
 
-  describe('seedCatalog', () => {
+  describe("orderflow's seed module (custom.localCloud.seed), loaded as the local cloud loads it", () => {
+    const seedCatalog = async () => {
+      const endpoints = localEndpoints({ ...DEFAULT_SETTINGS, sqsPort: cloud.sqsPort, edgePort: cloud.edgePort }, plan.region);
+      await runSeedModule((config as ServiceConfig & { custom: { localCloud: { seed: string } } }).custom.localCloud.seed, {
+        environment: { ...plan.environment, ...sdkEnvironment(endpoints) },
+        serviceDir: ROOT,
+        log: () => undefined,
+      });
+    };
+
     const product = async (sku: string) =>
       (await cloud.sdk.dynamodb.send(new GetItemCommand({ TableName: 'orderflow-local', Key: { pk: { S: 'CATALOG' }, sk: { S: sku } }, ConsistentRead: true }))).Item;
 
     it('seeds the sample catalog, SKU-OOS with no stock', async () => {
-      await seedCatalog('orderflow-local', clients);
+      await seedCatalog();
 
       expect((await product('SKU-OOS'))?.stock).toEqual({ N: '0' });
       expect((await product('SKU-1'))?.stock).toEqual({ N: '1000000' });
     });
 
+    it('seeds the order and the import that the sample events refer to', async () => {
+      await seedCatalog();
+
+      const { pathParameters } = JSON.parse(readFileSync(join(ROOT, 'events', 'getOrder.json'), 'utf8'));
+      const order = await cloud.sdk.dynamodb.send(new GetItemCommand({ TableName: 'orderflow-local', Key: { pk: { S: `ORDER#${pathParameters.orderId}` }, sk: { S: 'ORDER' } } }));
+      expect(order.Item?.status).toEqual({ S: 'PENDING' });
+    });
+
     it('keeps the stock that changed since, when it runs again', async () => {
-      await seedCatalog('orderflow-local', clients);
+      await seedCatalog();
       await cloud.sdk.dynamodb.send(
         new UpdateItemCommand({ TableName: 'orderflow-local', Key: { pk: { S: 'CATALOG' }, sk: { S: 'SKU-1' } }, UpdateExpression: 'SET stock = :s', ExpressionAttributeValues: { ':s': { N: '7' } } }),
       );
 
-      await seedCatalog('orderflow-local', clients);
+      await seedCatalog();
 
       expect((await product('SKU-1'))?.stock).toEqual({ N: '7' });
       expect((await product('SKU-OOS'))?.stock).toEqual({ N: '0' });

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { startService, type RunningService } from './support/start-service';
+
+// tests/services/relay: a service that is not orderflow (plain CommonJS handlers, no esbuild), started
+// through `serverless offline start` like any service would be; each trigger must reach its handler.
+// Each case waits up to 20 s for its sink record (stream pollers, async retries).
+jest.setTimeout(30_000);
+
+describe('the local cloud, running the relay service', () => {
+  let relay: RunningService;
+  let marker: string;
+
+  beforeAll(async () => {
+    relay = await startService('relay');
+  }, 150_000);
+  afterAll(() => relay?.stop(), 30_000);
+  beforeEach(() => (marker = randomUUID()));
+
+  it('answers HTTP through serverless-offline, with custom.localCloud.environment over provider.environment', async () => {
+    const response = await fetch(`${relay.http}/greet?marker=${marker}`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ greeting: 'hello from custom.localCloud.environment' });
+    expect(await relay.recorded('http', marker)).toEqual([{ marker }]);
+  });
+
+  it('delivers an SNS message to its subscriber', async () => {
+    const topicArn = relay.arn('sns', 'relay-local-alerts');
+
+    await relay.sdk.sns.send(new PublishCommand({ TopicArn: topicArn, Message: marker }));
+
+    expect(await relay.recorded('sns', marker)).toEqual([{ topicArn, message: marker }]);
+  });
+
+  it('creates a topic named by ARN but declared nowhere, says so, and delivers from it', async () => {
+    const topicArn = relay.arn('sns', 'relay-local-legacy-alerts');
+
+    await relay.sdk.sns.send(new PublishCommand({ TopicArn: topicArn, Message: marker }));
+
+    expect(await relay.recorded('sns', marker)).toEqual([{ topicArn, message: marker }]);
+    expect(relay.output()).toContain('onLegacyAlert: sns topic relay-local-legacy-alerts is not declared in resources; created locally');
+  });
+
+  it('delivers an SQS message to its consumer (serverless-offline-sqs)', async () => {
+    const body = JSON.stringify({ kind: 'job', marker });
+
+    await relay.sdk.sqs.send(new SendMessageCommand({ QueueUrl: relay.queueUrl('relay-local-jobs'), MessageBody: body }));
+
+    expect(await relay.recorded('sqs', marker)).toEqual([{ queue: relay.arn('sqs', 'relay-local-jobs'), body }]);
+  });
+
+  it('delivers a Kinesis record to its consumer', async () => {
+    await relay.sdk.kinesis.send(new PutRecordCommand({ StreamName: 'relay-local-clicks', PartitionKey: marker, Data: Buffer.from(marker) }));
+
+    expect(await relay.recorded('kinesis', marker)).toEqual([marker]);
+  });
+
+  it('delivers an S3 upload under the prefix to its function, and not one outside it', async () => {
+    await relay.sdk.s3.send(new PutObjectCommand({ Bucket: 'relay-local-uploads', Key: `elsewhere/${marker}.txt`, Body: 'x' }));
+    await relay.sdk.s3.send(new PutObjectCommand({ Bucket: 'relay-local-uploads', Key: `incoming/${marker}.txt`, Body: 'x' }));
+
+    const records = await relay.recorded('s3', marker);
+    expect(records).toEqual([{ bucket: 'relay-local-uploads', key: `incoming/${marker}.txt`, eventName: 'ObjectCreated:Put' }]);
+  });
+
+  it('ran the seed module (custom.localCloud.seed, plain JavaScript) with the local environment', async () => {
+    const { Item } = await relay.sdk.dynamodb.send(new GetItemCommand({ TableName: 'relay-local-sink', Key: { pk: { S: 'seeded' } } }));
+
+    expect(Item?.payload).toEqual({ S: 'hello from custom.localCloud.environment' });
+  });
+
+  it('printed one warning line for the property it does not run', () => {
+    const lines = relay.output().split('\n').filter((line) => line.includes('tumblingWindowInSeconds'));
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('onClick: stream.tumblingWindowInSeconds is not run locally');
+  });
+});
