@@ -1,3 +1,4 @@
+import { planQueue } from './plan-queue';
 import { createResolver, nameFromArn, type CfnResources, type Names } from './intrinsics';
 
 /** The slice of Serverless' resolved service the local cloud reads. */
@@ -98,14 +99,14 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     environment: {},
   };
 
-  for (const resource of Object.values(resources)) {
+  for (const [logicalId, resource] of Object.entries(resources)) {
     const p = (resolve(resource.Properties ?? {}) ?? {}) as Record<string, unknown>;
     switch (resource.Type) {
       case 'AWS::DynamoDB::Table':
         plan.tables.push({ name: String(p.TableName), properties: p });
         break;
       case 'AWS::SQS::Queue':
-        plan.queues.push({ name: String(p.QueueName), attributes: queueAttributes(p) });
+        plan.queues.push(planQueue(logicalId, p));
         break;
       case 'AWS::SNS::Topic':
         plan.topics.push(String(p.TopicName));
@@ -202,15 +203,6 @@ function destinationQueue(onFailure: unknown, text: (v: unknown) => string): str
   const arn = typeof onFailure === 'object' && onFailure !== null && 'arn' in onFailure ? text((onFailure as { arn: unknown }).arn) : text(onFailure);
   if (!arn.startsWith('arn:aws:sqs:')) throw new Error(`Only SQS on-failure destinations run locally, found ${arn}`);
   return nameFromArn(arn);
-}
-
-function queueAttributes(p: Record<string, unknown>): Record<string, string> {
-  const attributes: Record<string, string> = {};
-  for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize']) {
-    if (p[key] !== undefined) attributes[key] = String(p[key]);
-  }
-  if (p.RedrivePolicy) attributes.RedrivePolicy = typeof p.RedrivePolicy === 'string' ? p.RedrivePolicy : JSON.stringify(p.RedrivePolicy);
-  return attributes;
 }
 
 /** Dead-letter queues must exist before the queues that redrive into them, along whole chains. */
