@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { matchesFilterPolicy, type SnsAttributes } from '../patterns/filter-policy';
+import { compileFilterPolicy, filterPolicyErrors, FILTER_POLICY_SCOPES, type FilterPolicyScope, type SnsAttributes } from '../patterns/filter-policy';
 
 /** How a published message reaches an SQS subscriber; the SQS emulator does the rest. */
 export type SqsDelivery = (queueArn: string, body: string, attributes?: SnsAttributes) => Promise<void>;
@@ -11,6 +11,8 @@ type Subscription = {
   protocol: string;
   endpoint: string;
   attributes: Record<string, string>;
+  /** The filter policy compiled when it is set; undefined lets every message through. */
+  filter?: (attributes: SnsAttributes, body: string) => boolean;
 };
 
 type Topic = { arn: string; name: string; attributes: Record<string, string> };
@@ -25,7 +27,7 @@ class SnsError extends Error {
 
 /**
  * A small SNS (query protocol) for the embedded local cloud: topics, SQS subscriptions with raw
- * delivery and filter policies, Publish. SNS → Lambda runs through an SQS subscription that the
+ * delivery and filter policies (on attributes or, with FilterPolicyScope MessageBody, on the body), Publish. SNS → Lambda runs through an SQS subscription that the
  * local cloud consumes with Lambda's async semantics, the same way in both local modes.
  */
 export function createSnsService(options: { region: string; accountId: string; endpoint: string; deliver: SqsDelivery; onDeliveryError: (error: unknown) => void }) {
@@ -65,15 +67,19 @@ export function createSnsService(options: { region: string; accountId: string; e
       const attributes = entries(p, 'Attributes');
       // Subscribing the same endpoint twice returns the existing subscription, as SNS does.
       const existing = [...subscriptions.values()].find((s) => s.topicArn === topic.arn && s.endpoint === p.Endpoint);
-      const sub = existing ?? { arn: `${topic.arn}:${randomUUID()}`, topicArn: topic.arn, protocol: p.Protocol, endpoint: p.Endpoint, attributes: {} };
-      sub.attributes = { ...sub.attributes, ...attributes };
+      const sub: Subscription = existing ?? { arn: `${topic.arn}:${randomUUID()}`, topicArn: topic.arn, protocol: p.Protocol, endpoint: p.Endpoint, attributes: {} };
+      const merged = { ...sub.attributes, ...attributes };
+      sub.filter = subscriptionFilter(merged);
+      sub.attributes = merged;
       subscriptions.set(sub.arn, sub);
       return `<SubscriptionArn>${sub.arn}</SubscriptionArn>`;
     },
     SetSubscriptionAttributes(p) {
       const sub = subscriptions.get(p.SubscriptionArn);
       if (!sub) throw new SnsError(404, 'NotFound', 'Subscription does not exist');
-      sub.attributes[p.AttributeName] = p.AttributeValue ?? '';
+      const merged = { ...sub.attributes, [p.AttributeName]: p.AttributeValue ?? '' };
+      sub.filter = subscriptionFilter(merged);
+      sub.attributes = merged;
       return '';
     },
     Unsubscribe(p) {
@@ -94,8 +100,7 @@ export function createSnsService(options: { region: string; accountId: string; e
       const timestamp = new Date().toISOString();
       for (const sub of subscriptions.values()) {
         if (sub.topicArn !== topic.arn) continue;
-        const policy = sub.attributes.FilterPolicy ? JSON.parse(sub.attributes.FilterPolicy) : undefined;
-        if (!matchesFilterPolicy(policy, attributes)) continue;
+        if (sub.filter && !sub.filter(attributes, p.Message)) continue;
         const raw = sub.attributes.RawMessageDelivery === 'true';
         const body = raw ? p.Message : JSON.stringify(envelope(options.endpoint, topic.arn, sub.arn, messageId, p, attributes, timestamp));
         // Delivery is asynchronous, as in SNS: Publish answers before subscribers have the message.
@@ -121,6 +126,24 @@ export function createSnsService(options: { region: string; accountId: string; e
       res.end(`<ErrorResponse xmlns="${XMLNS}"><Error><Type>${e.status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${e.code}</Code><Message>${xml(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
     }
   };
+}
+
+/** A subscription's FilterPolicy under its FilterPolicyScope, validated and compiled once, as SNS does on Subscribe. */
+function subscriptionFilter(attributes: Record<string, string>): Subscription['filter'] {
+  const scope = (attributes.FilterPolicyScope || 'MessageAttributes') as FilterPolicyScope;
+  if (!FILTER_POLICY_SCOPES.includes(scope)) {
+    throw new SnsError(400, 'InvalidParameter', `Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [${scope}]. Please use either MessageBody or MessageAttributes`);
+  }
+  if (!attributes.FilterPolicy) return undefined;
+  let policy: unknown;
+  try {
+    policy = JSON.parse(attributes.FilterPolicy);
+  } catch {
+    throw new SnsError(400, 'InvalidParameter', 'Invalid parameter: FilterPolicy: failed to parse JSON');
+  }
+  const errors = filterPolicyErrors(policy, scope);
+  if (errors.length > 0) throw new SnsError(400, 'InvalidParameter', `Invalid parameter: FilterPolicy: ${errors.join('; ')}`);
+  return compileFilterPolicy(policy as Record<string, unknown>, scope);
 }
 
 /** The JSON envelope SNS wraps a message in for non-raw subscribers. */

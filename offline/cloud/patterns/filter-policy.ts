@@ -1,60 +1,105 @@
+import { compileEventPattern, eventPatternErrors, type EventPattern } from './event-pattern';
+
 /** SNS message attributes as the SNS API receives them. */
 export type SnsAttributes = Record<string, { DataType: string; StringValue?: string }>;
 
-type Condition = string | number | boolean | null | Record<string, unknown>;
+/** The subscription attribute FilterPolicyScope: what the policy is applied to. */
+export type FilterPolicyScope = 'MessageAttributes' | 'MessageBody';
+
+export const FILTER_POLICY_SCOPES: readonly FilterPolicyScope[] = ['MessageAttributes', 'MessageBody'];
+
+type PolicyTest = (attributes: SnsAttributes, body: string | undefined) => boolean;
 
 /**
- * Whether a message passes a subscription's filter policy (scope MessageAttributes): every key of
- * the policy must match; within a key, any condition may. Supports exact strings and numbers,
- * prefix, suffix, anything-but, exists and numeric comparisons.
+ * [] when the policy is valid for the scope; otherwise the reasons, each naming the offending key.
+ * The grammar is the event-pattern one; scope MessageAttributes has no nesting (an attribute is flat).
  */
-export function matchesFilterPolicy(policy: Record<string, Condition[] | Condition> | undefined, attributes: SnsAttributes): boolean {
+export function filterPolicyErrors(policy: unknown, scope: FilterPolicyScope = 'MessageAttributes'): string[] {
+  if (!FILTER_POLICY_SCOPES.includes(scope)) return [`FilterPolicyScope must be MessageAttributes or MessageBody, found ${String(scope)}`];
+  const errors = eventPatternErrors(policy);
+  if (errors.length === 0 && scope === 'MessageAttributes' && isNested(policy as Record<string, unknown>)) {
+    errors.push('Filter policy scope MessageAttributes does not support nested filter policy');
+  }
+  return errors;
+}
+
+/**
+ * A subscription's filter policy compiled once: scope MessageAttributes matches the attributes
+ * (a Number attribute as a number, a String.Array as its elements; Binary attributes are not
+ * filterable), scope MessageBody matches the message body, which must be a JSON object.
+ */
+export function compileFilterPolicy(policy: Record<string, unknown>, scope: FilterPolicyScope = 'MessageAttributes'): PolicyTest {
+  const errors = filterPolicyErrors(policy, scope);
+  if (errors.length > 0) throw new Error(`Invalid parameter: FilterPolicy: ${errors.join('; ')}`);
+  const match = compileEventPattern(policy as EventPattern);
+  if (scope === 'MessageBody') {
+    return function matchesMessageBody(_attributes, body) {
+      const json = body === undefined ? undefined : parseJsonObject(body);
+      return json !== undefined && match(json);
+    };
+  }
+  return function matchesMessageAttributes(attributes) {
+    return match(attributeValues(attributes));
+  };
+}
+
+const compiledByScope: Record<FilterPolicyScope, WeakMap<object, PolicyTest>> = { MessageAttributes: new WeakMap(), MessageBody: new WeakMap() };
+
+/**
+ * Whether a message passes a subscription's filter policy: every key of the policy must match;
+ * within a key, any condition may. No policy lets everything through. The policy is compiled once
+ * per policy object. Throws when the policy is not valid.
+ */
+export function matchesFilterPolicy(
+  policy: Record<string, unknown> | undefined,
+  attributes: SnsAttributes,
+  options: { scope?: FilterPolicyScope; body?: string } = {},
+): boolean {
   if (!policy) return true;
-  return Object.entries(policy).every(([name, conditions]) => {
-    const list = Array.isArray(conditions) ? conditions : [conditions];
-    const attribute = attributes[name];
-    return list.some((condition) => matchesCondition(condition, attribute));
-  });
+  const scope = options.scope ?? 'MessageAttributes';
+  const cache = compiledByScope[scope] ?? new WeakMap();
+  let test = cache.get(policy);
+  if (!test) {
+    test = compileFilterPolicy(policy, scope);
+    cache.set(policy, test);
+  }
+  return test(attributes, options.body);
 }
 
-function matchesCondition(condition: Condition, attribute: SnsAttributes[string] | undefined): boolean {
-  if (condition !== null && typeof condition === 'object') {
-    if ('exists' in condition) return (attribute !== undefined) === condition.exists;
-    if (attribute === undefined) return false;
-    const values = attributeValues(attribute);
-    if ('prefix' in condition) return values.some((v) => typeof v === 'string' && v.startsWith(String(condition.prefix)));
-    if ('suffix' in condition) return values.some((v) => typeof v === 'string' && v.endsWith(String(condition.suffix)));
-    if ('anything-but' in condition) {
-      const excluded = ([] as unknown[]).concat(condition['anything-but']);
-      return values.every((v) => !excluded.includes(v));
-    }
-    if ('numeric' in condition) return values.some((v) => typeof v === 'number' && numericMatch(condition.numeric as unknown[], v));
-    return false;
-  }
-  if (attribute === undefined) return false;
-  return attributeValues(attribute).some((value) => value === condition);
+function isNested(policy: Record<string, unknown>): boolean {
+  return Object.entries(policy).some(([key, value]) =>
+    key === '$or' && Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v))
+      ? value.some((alternative) => isNested(alternative as Record<string, unknown>))
+      : typeof value === 'object' && value !== null && !Array.isArray(value),
+  );
 }
 
-/** A String.Array attribute matches on any of its elements; a Number attribute compares as a number. */
-function attributeValues(attribute: SnsAttributes[string]): unknown[] {
-  const raw = attribute.StringValue ?? '';
-  if (attribute.DataType === 'Number') return [Number(raw)];
-  if (attribute.DataType === 'String.Array') {
-    try {
-      const parsed = JSON.parse(raw);
-      return Array.isArray(parsed) ? parsed : [raw];
-    } catch {
-      return [raw];
-    }
+/** The attributes as the values a policy compares: Number as a number, String.Array as its elements. */
+function attributeValues(attributes: SnsAttributes): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name in attributes) {
+    const { DataType, StringValue = '' } = attributes[name];
+    if (DataType === 'String.Array') out[name] = parseArray(StringValue);
+    else if (DataType.startsWith('Number')) out[name] = Number(StringValue);
+    else if (DataType.startsWith('String')) out[name] = StringValue;
   }
-  return [raw];
+  return out;
 }
 
-function numericMatch(spec: unknown[], value: number): boolean {
-  for (let i = 0; i + 1 < spec.length; i += 2) {
-    const bound = Number(spec[i + 1]);
-    const ok = { '=': value === bound, '>': value > bound, '>=': value >= bound, '<': value < bound, '<=': value <= bound }[String(spec[i])];
-    if (!ok) return false;
+function parseArray(text: string): unknown {
+  try {
+    const parsed = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed : text;
+  } catch {
+    return text;
   }
-  return true;
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,4 +1,5 @@
 import { planQueue } from './plan-queue';
+import { planSnsFilter } from './plan-sns';
 import { createResolver, nameFromArn, type CfnResources, type Names } from './intrinsics';
 
 /** The slice of Serverless' resolved service the local cloud reads. */
@@ -20,7 +21,7 @@ type FunctionConfig = {
 
 export type QueuePlan = { name: string; attributes: Record<string, string> };
 export type TablePlan = { name: string; properties: Record<string, unknown> };
-export type SubscriptionPlan = { topic: string; queue: string; raw: boolean; filterPolicy?: unknown };
+export type SubscriptionPlan = { topic: string; queue: string; raw: boolean; filterPolicy?: unknown; filterPolicyScope?: 'MessageAttributes' | 'MessageBody' };
 export type NotificationPlan = { bucket: string; queue: string; events: string[]; prefix?: string; suffix?: string };
 
 /** A function invoked asynchronously (SNS, S3) through its event queue, with Lambda's retry rules. */
@@ -117,7 +118,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
           topic: nameFromArn(String(p.TopicArn)),
           queue: nameFromArn(String(p.Endpoint)),
           raw: String(p.RawMessageDelivery) === 'true',
-          filterPolicy: p.FilterPolicy,
+          ...planSnsFilter(`AWS::SNS::Subscription of ${String(p.Endpoint)} to ${String(p.TopicArn)}`, p.FilterPolicy, p.FilterPolicyScope),
         });
         break;
       case 'AWS::S3::Bucket':
@@ -147,11 +148,12 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     };
     for (const event of fn.events ?? []) {
       if (event.sns) {
-        const sns = event.sns as { arn?: unknown; topicName?: string; filterPolicy?: unknown } | string;
+        const sns = event.sns as { arn?: unknown; topicName?: string; filterPolicy?: unknown; filterPolicyScope?: unknown } | string;
         const topic = typeof sns === 'string' ? nameFromArn(sns) : sns.topicName ?? nameFromArn(text(sns.arn));
         if (!plan.topics.includes(topic)) plan.topics.push(topic);
         const queue = eventQueue();
-        plan.subscriptions.push({ topic, queue, raw: false, filterPolicy: typeof sns === 'string' ? undefined : sns.filterPolicy });
+        const filter = typeof sns === 'string' ? {} : planSnsFilter(`function ${functionKey}, sns event`, sns.filterPolicy, sns.filterPolicyScope);
+        plan.subscriptions.push({ topic, queue, raw: false, ...filter });
         plan.asyncConsumers.push({ functionKey, functionName, source: 'sns', queue, ...asyncRules });
       }
       if (event.s3) {

@@ -27,6 +27,7 @@ export async function provision(plan: LocalCloudPlan, clients: LocalClients): Pr
   for (const sub of plan.subscriptions) {
     const Attributes: Record<string, string> = { RawMessageDelivery: String(sub.raw) };
     if (sub.filterPolicy) Attributes.FilterPolicy = typeof sub.filterPolicy === 'string' ? sub.filterPolicy : JSON.stringify(sub.filterPolicy);
+    if (sub.filterPolicyScope) Attributes.FilterPolicyScope = sub.filterPolicyScope;
     await clients.sns.send(
       new SubscribeCommand({ TopicArn: arn('sns', sub.topic), Protocol: 'sqs', Endpoint: arn('sqs', sub.queue), Attributes, ReturnSubscriptionArn: true }),
     );
