@@ -3,12 +3,17 @@ import { buildFunctionsTogether, canBuildTogether, type EsbuildPlugin, type Func
 import { forkLocalCloud, type CloudProcess, type RunningCloud } from './cloud-client';
 import { directInvoker, OFFLINE_RUNTIME } from './direct-invoker';
 import { forgetLoadedBundles } from './loaded-bundles';
+import { compileSqsFilterPatterns } from './sqs-filter-patterns';
 import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './settings';
 import type { ServiceConfig } from '../cloud/provision/plan';
 
 type Serverless = {
   service: ServiceConfig & {
-    custom?: { localCloud?: Partial<LocalCloudSettings>; 'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string } };
+    custom?: {
+      localCloud?: Partial<LocalCloudSettings>;
+      'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string };
+      'serverless-offline-sqs'?: Record<string, unknown>;
+    };
   };
   getProvider(name: 'aws'): { getStage(): string };
   pluginManager: { getPlugins(): object[] };
@@ -60,6 +65,7 @@ export class LocalCloudPlugin {
       'before:offline:start:init': whenLocal(async () => {
         this.start();
         this.buildFunctions();
+        this.filterSqsRecords();
       }),
       'offline:start:init': whenLocal(() => this.started()),
       'offline:start:ready': whenLocal(() => this.ready()),
@@ -107,6 +113,12 @@ export class LocalCloudPlugin {
     this.cloudProcess ??= this.forkCloud();
     this.starting = this.cloudProcess.start({ config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir });
     this.starting.catch(() => undefined); // reported by started()
+  }
+
+  /** serverless-offline-sqs (patched) applies each sqs event's filterPatterns with the local cloud's pattern engine. */
+  private filterSqsRecords(): void {
+    const custom = (this.serverless.service.custom ??= {});
+    custom['serverless-offline-sqs'] = { ...custom['serverless-offline-sqs'], compileFilterPatterns: compileSqsFilterPatterns };
   }
 
   /**
