@@ -19,7 +19,11 @@ export const deliveryQueues = (plan: LocalCloudPlan) => [
  * message attributes included. The embedded SNS, S3 and EventBridge deliver to 9324 directly and need no bridge.
  */
 export async function createDeliveryTwins(plan: LocalCloudPlan, clients: LocalClients): Promise<void> {
-  for (const name of deliveryQueues(plan)) await clients.edgeSqs.send(new CreateQueueCommand({ QueueName: name }));
+  for (const name of deliveryQueues(plan)) {
+    await clients.edgeSqs.send(new CreateQueueCommand({ QueueName: name })).catch((error: Error) => {
+      throw new Error(`Could not create queue ${name} in LocalStack: ${error.message}`, { cause: error });
+    });
+  }
 }
 
 export function startQueueBridge(plan: LocalCloudPlan, clients: LocalClients, log: (m: string) => void) {

@@ -3,12 +3,17 @@ import { buildFunctionsTogether, canBuildTogether, type EsbuildPlugin, type Func
 import { forkLocalCloud, type CloudProcess, type RunningCloud } from './cloud-client';
 import { directInvoker, OFFLINE_RUNTIME } from './direct-invoker';
 import { forgetLoadedBundles } from './loaded-bundles';
+import { compileSqsFilterPatterns } from './sqs-filter-patterns';
 import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './settings';
 import type { ServiceConfig } from '../cloud/provision/plan';
 
 type Serverless = {
   service: ServiceConfig & {
-    custom?: { localCloud?: Partial<LocalCloudSettings>; 'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string } };
+    custom?: {
+      localCloud?: Partial<LocalCloudSettings>;
+      'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string };
+      'serverless-offline-sqs'?: Record<string, unknown>;
+    };
   };
   getProvider(name: 'aws'): { getStage(): string };
   pluginManager: { getPlugins(): object[] };
@@ -102,6 +107,7 @@ export class LocalCloudPlugin {
 
   private async start(): Promise<void> {
     this.printAudit();
+    this.filterSqsRecords();
     const { service, provider, functions, resources } = this.serverless.service;
     const config: ServiceConfig = { service, provider: { region: provider.region, environment: provider.environment, s3: provider.s3, timeout: provider.timeout }, functions, resources };
     this.cloudProcess ??= this.forkCloud();
@@ -133,6 +139,12 @@ export class LocalCloudPlugin {
     }
     for (const line of new Set([...warnings, ...planWarnings])) this.utils.log.warning(line);
     if (deployOnly) this.utils.log.verbose(deployOnly);
+  }
+
+  /** serverless-offline-sqs (patched) applies each sqs event's filterPatterns with the local cloud's pattern engine. */
+  private filterSqsRecords(): void {
+    const custom = (this.serverless.service.custom ??= {});
+    custom['serverless-offline-sqs'] = { ...custom['serverless-offline-sqs'], compileFilterPatterns: compileSqsFilterPatterns };
   }
 
   /**

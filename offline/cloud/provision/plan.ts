@@ -1,4 +1,5 @@
 import type { TargetInput } from '../emulators/eventbridge-input';
+import { planQueue } from './plan-queue';
 import { planSnsFilter } from './plan-sns';
 import { createResolver, nameFromArn, type CfnResources, type Names } from './intrinsics';
 import type { Destination } from '../lambda/destinations';
@@ -139,7 +140,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
         plan.tables.push({ name: String(p.TableName), properties: p });
         break;
       case 'AWS::SQS::Queue':
-        plan.queues.push({ name: String(p.QueueName), attributes: queueAttributes(p) });
+        plan.queues.push(planQueue(logicalId, p));
         break;
       case 'AWS::SNS::Topic':
         plan.topics.push(String(p.TopicName));
@@ -233,15 +234,6 @@ export const asyncRulesOf = (fn: FunctionConfig) => ({
   maximumRetryAttempts: fn.maximumRetryAttempts ?? DEFAULT_ASYNC_RETRIES,
   maximumEventAgeSeconds: fn.maximumEventAge ?? DEFAULT_EVENT_AGE,
 });
-
-function queueAttributes(p: Record<string, unknown>): Record<string, string> {
-  const attributes: Record<string, string> = {};
-  for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'MaximumMessageSize', 'FifoQueue', 'ContentBasedDeduplication']) {
-    if (p[key] !== undefined) attributes[key] = String(p[key]);
-  }
-  if (p.RedrivePolicy) attributes.RedrivePolicy = typeof p.RedrivePolicy === 'string' ? p.RedrivePolicy : JSON.stringify(p.RedrivePolicy);
-  return attributes;
-}
 
 /** Dead-letter queues must exist before the queues that redrive into them, along whole chains. */
 function dependenciesFirst(queues: QueuePlan[]): QueuePlan[] {

@@ -5,7 +5,7 @@ import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueUrlCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { LocalClients } from './clients';
 import { provisionEventBridge } from './provision-eventbridge';
-import type { LocalCloudPlan, TablePlan } from './plan';
+import type { LocalCloudPlan, QueuePlan, TablePlan } from './plan';
 
 const ignore = (...names: string[]) => (error: { name?: string; Code?: string }) => {
   if (!names.includes(error.name ?? '') && !names.includes(error.Code ?? '')) throw error;
@@ -18,14 +18,7 @@ const ignore = (...names: string[]) => (error: { name?: string; Code?: string })
 export async function provision(plan: LocalCloudPlan, clients: LocalClients): Promise<void> {
   const arn = (service: string, name: string) => `arn:aws:${service}:${plan.region}:${plan.accountId}:${name}`;
 
-  for (const queue of plan.queues) {
-    await clients.sqs.send(new CreateQueueCommand({ QueueName: queue.name, Attributes: queue.attributes })).catch(async (error) => {
-      // Already there with other attributes (a long-lived container): bring it up to date.
-      ignore('QueueAlreadyExists', 'QueueNameExists')(error);
-      const { QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: queue.name }));
-      await clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: queue.attributes }));
-    });
-  }
+  for (const queue of plan.queues) await createQueue(queue, clients);
   await Promise.all([
     ...plan.tables.map((table) => createTable(table, clients)),
     ...plan.topics.map((name) => clients.sns.send(new CreateTopicCommand({ Name: name }))),
@@ -59,6 +52,20 @@ export async function provision(plan: LocalCloudPlan, clients: LocalClients): Pr
     await clients.s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { QueueConfigurations } }));
   }
   await provisionEventBridge(plan, clients);
+}
+
+async function createQueue(queue: QueuePlan, clients: LocalClients): Promise<void> {
+  try {
+    await clients.sqs.send(new CreateQueueCommand({ QueueName: queue.name, Attributes: queue.attributes })).catch(async (error) => {
+      // Already there with other attributes (a long-lived container): bring it up to date.
+      ignore('QueueAlreadyExists', 'QueueNameExists')(error);
+      const { QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: queue.name }));
+      await clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: queue.attributes }));
+    });
+  } catch (error) {
+    // The SQS APIs do not say which queue they refused.
+    throw new Error(`Could not create queue ${queue.name} (${JSON.stringify(queue.attributes)}): ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function createTable(table: TablePlan, clients: LocalClients): Promise<void> {
