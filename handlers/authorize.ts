@@ -9,7 +9,11 @@ type Result = APIGatewaySimpleAuthorizerWithContextResult<{ customerId: string }
 
 // Loaded once per container; a failed load is retried on the next request rather than cached.
 let secret: Promise<Uint8Array> | undefined;
-const jwtSecret = () => (secret ??= loadJwtSecret().catch((error) => ((secret = undefined), Promise.reject(error))));
+const jwtSecret = () =>
+  (secret ??= loadJwtSecret().catch((error: unknown) => {
+    secret = undefined;
+    throw error;
+  }));
 
 /** HTTP API simple-response authorizer: it answers yes or no and never throws. */
 export const handler = middy<APIGatewayRequestAuthorizerEventV2, Result>()
