@@ -238,6 +238,7 @@ describe('the bundles of sls package --stage prod', () => {
     }
   });
 
+  // Fifteen fresh Node processes, each loading a bundle with the X-Ray SDK in it: seconds on a shared machine.
   test('each zip holds its bundle alone, which loads with no SDK beside it', async () => {
     for (const fn of functions.values()) expect({ name: fn.name, files: zipContents.get(fn.name) }).toEqual({ name: fn.name, files: [handlerFile(fn)] });
     const failed = [];
@@ -246,7 +247,7 @@ describe('the bundles of sls package --stage prod', () => {
       if (run.code !== 0) failed.push({ name: fn.name, output: run.output });
     }
     expect(failed).toEqual([]);
-  });
+  }, 120_000);
 
   test("credentials beyond the environment's come from the runtime's SDK, as the bundles leave those providers out", async () => {
     // A DynamoDB stand-in that records who signed: an empty GetItem answer makes getOrder say 404.
