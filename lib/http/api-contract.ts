@@ -17,7 +17,10 @@ export const errorBody = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    details: z.array(z.object({ field: z.string(), message: z.string() })),
+    // A field of the request that is wrong (400), or a product of the order that is (422: unknown, or priced in another currency).
+    details: z.array(
+      z.union([z.object({ field: z.string(), message: z.string() }), z.object({ sku: z.string(), currency: z.optional(z.string()), message: z.string() })]),
+    ),
   }),
 });
 
