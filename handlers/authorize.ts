@@ -1,19 +1,26 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { customerFromAuthorization } from '../lib/auth/verify-token';
 import { loadJwtSecret } from '../lib/auth/jwt-secret';
 import { logger } from '../lib/logger';
+import { tracer } from '../lib/tracer';
 
 type Result = APIGatewaySimpleAuthorizerWithContextResult<{ customerId: string }>;
 
 // Loaded once per container; a failed load is retried on the next request rather than cached.
 let secret: Promise<Uint8Array> | undefined;
-const jwtSecret = () => (secret ??= loadJwtSecret().catch((error) => ((secret = undefined), Promise.reject(error))));
+const jwtSecret = () =>
+  (secret ??= loadJwtSecret().catch((error: unknown) => {
+    secret = undefined;
+    throw error;
+  }));
 
 /** HTTP API simple-response authorizer: it answers yes or no and never throws. */
 export const handler = middy<APIGatewayRequestAuthorizerEventV2, Result>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(captureLambdaHandler(tracer))
   .handler(async (event) => {
     try {
       const customerId = await customerFromAuthorization(event.headers?.authorization, await jwtSecret());

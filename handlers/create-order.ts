@@ -3,13 +3,14 @@ import { orderEventPublisher } from '../lib/aws/order-events';
 import { catalogStore } from '../lib/catalog/catalog-store';
 import { config } from '../lib/config';
 import { httpHandler } from '../lib/http/http-handler';
+import { countingOrderChanges } from '../lib/metrics';
 import { orderStore } from '../lib/orders/order-store';
 import { placeOrder } from '../lib/orders/place-order';
 
 const { tableName, orderEventsTopicArn, activityStreamName } = config();
 const deps = {
   catalog: catalogStore(tableName),
-  orders: orderStore(tableName),
+  orders: countingOrderChanges(orderStore(tableName)),
   events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
   clock: () => new Date(),
   newId: randomUUID,

@@ -10,6 +10,7 @@ import { importIdFromKey } from '../lib/imports/import-record';
 import { importOrders } from '../lib/imports/import-orders';
 import { importStore } from '../lib/imports/import-store';
 import { logger } from '../lib/logger';
+import { countingOrderChanges } from '../lib/metrics';
 import { orderStore } from '../lib/orders/order-store';
 import { eventHandler } from '../lib/triggers/event-handler';
 
@@ -18,7 +19,7 @@ const imports = importStore(tableName);
 const deps = {
   imports,
   catalog: catalogStore(tableName),
-  orders: orderStore(tableName),
+  orders: countingOrderChanges(orderStore(tableName)),
   events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
   clock: () => new Date(),
   newId: randomUUID,

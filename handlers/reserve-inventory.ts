@@ -4,6 +4,7 @@ import { config } from '../lib/config';
 import { reserveInventory } from '../lib/inventory/reserve-inventory';
 import { stockStore } from '../lib/inventory/stock-store';
 import { logger } from '../lib/logger';
+import { countingOrderChanges } from '../lib/metrics';
 import { orderStore } from '../lib/orders/order-store';
 import { paymentLedger } from '../lib/payments/ledger';
 import { eventHandler } from '../lib/triggers/event-handler';
@@ -11,7 +12,7 @@ import { parseOrderMessage } from '../lib/triggers/order-message';
 
 const { tableName, orderEventsTopicArn, activityStreamName } = config();
 const deps = {
-  orders: orderStore(tableName),
+  orders: countingOrderChanges(orderStore(tableName)),
   stock: stockStore(tableName),
   ledger: paymentLedger(tableName),
   events: orderEventPublisher(orderEventsTopicArn, activityStreamName),

@@ -8,6 +8,7 @@ const schema = z.object({
   IMPORTS_BUCKET: z.string().check(z.minLength(1)),
   REPORTS_BUCKET: z.string().check(z.minLength(1)),
   PENDING_ORDER_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
+  DEAD_LETTER_AFTER_RECEIVES: z.optional(z.coerce.number().check(z.int(), z.positive())),
 });
 
 export type Config = {
@@ -17,6 +18,8 @@ export type Config = {
   importsBucket: string;
   reportsBucket: string;
   pendingOrderTtlSeconds: number;
+  /** The maxReceiveCount of the queue a function consumes, where it has one (processPayment). */
+  deadLetterAfterReceives?: number;
   /** Largest HTTP body we accept; API Gateway allows 10 MB, an order never needs more than this. */
   maxBodyBytes: number;
   /** Largest CSV import we process. */
@@ -38,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importsBucket: e.IMPORTS_BUCKET,
     reportsBucket: e.REPORTS_BUCKET,
     pendingOrderTtlSeconds: e.PENDING_ORDER_TTL_SECONDS,
+    deadLetterAfterReceives: e.DEAD_LETTER_AFTER_RECEIVES,
     maxBodyBytes: 64 * 1024,
     maxImportBytes: 1024 * 1024,
     uploadUrlTtlSeconds: 300,

@@ -4,4 +4,10 @@ import { mintToken } from '../lib/auth/mint-token';
 import { authJwtSecret } from './local-secret.json';
 
 const customerId = process.argv[2] ?? 'customer-1';
-mintToken(customerId, process.env.AUTH_JWT_SECRET || authJwtSecret, 24 * 3600).then((token) => console.log(token));
+mintToken(customerId, process.env.AUTH_JWT_SECRET || authJwtSecret, 24 * 3600).then(
+  (token) => console.log(token),
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -11,6 +11,7 @@ Object.assign(process.env, {
   REPORTS_BUCKET: 'orderflow-test-reports',
   PENDING_ORDER_TTL_SECONDS: '900',
   AUTH_JWT_SECRET: 'test-secret',
+  POWERTOOLS_SERVICE_NAME: 'orderflow',
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
   // @aws-sdk/core warns once per process that its Node 20 support ends in 2027: no news for a test run.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',

@@ -1,4 +1,5 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { ssm } from '../aws/ssm';
 
 /**
  * The HS256 secret: AUTH_JWT_SECRET when set (the local stage), otherwise the SecureString named by
@@ -8,7 +9,7 @@ export async function loadJwtSecret(env: NodeJS.ProcessEnv = process.env): Promi
   if (env.AUTH_JWT_SECRET) return new TextEncoder().encode(env.AUTH_JWT_SECRET);
   const name = env.AUTH_JWT_SECRET_PARAMETER;
   if (!name) throw new Error('Set AUTH_JWT_SECRET or AUTH_JWT_SECRET_PARAMETER');
-  const { Parameter } = await new SSMClient({}).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+  const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
   if (!Parameter?.Value) throw new Error(`SSM parameter ${name} is empty`);
   return new TextEncoder().encode(Parameter.Value);
 }

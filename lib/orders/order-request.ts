@@ -7,7 +7,7 @@ const MAX_ITEMS = 50;
 const expecting = (what: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
 
 /** One schema for every way an order enters: the HTTP body and each CSV row. */
-const orderRequestSchema = z.strictObject(
+export const orderRequestSchema = z.strictObject(
   {
     items: z
       .array(

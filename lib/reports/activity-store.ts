@@ -33,7 +33,8 @@ export function activityStore(tableName: string) {
       const facts: ActivityFact[] = [];
       const pages = paginateQuery({ client: dynamo }, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': dayKey(date) } });
       for await (const page of pages) {
-        for (const item of page.Items ?? []) {
+        // The table's items of a day are the facts `apply` wrote, field for field.
+        for (const item of (page.Items ?? []) as ActivityFact[]) {
           facts.push({ orderId: item.orderId, hour: item.hour, status: item.status, totalCents: item.totalCents, version: item.version });
         }
       }

@@ -1,8 +1,16 @@
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, KinesisStreamEvent, KinesisStreamRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../logger';
+import { BusinessMetric, countMetric, publishMetrics } from '../metrics';
+import { tracer } from '../tracer';
+
+type BatchOptions = {
+  /** The queue's maxReceiveCount: a record failing on that delivery goes to the dead-letter queue, and is counted. */
+  deadLetterAfterReceives?: number;
+};
 
 type Source = { sqs: [SQSEvent, SQSRecord]; kinesis: [KinesisStreamEvent, KinesisStreamRecord] };
 
@@ -12,13 +20,22 @@ const EVENT_TYPES = { sqs: EventType.SQS, kinesis: EventType.KinesisDataStreams 
  * The Middy chain of poll-based functions: each record is handled on its own, and only the records
  * that failed are reported back (ReportBatchItemFailures), so one bad message cannot sink a batch.
  */
-export function batchHandler<S extends keyof Source>(source: S, handleRecord: (record: Source[S][1]) => Promise<void>) {
+export function batchHandler<S extends keyof Source>(
+  source: S,
+  handleRecord: (record: Source[S][1]) => Promise<void>,
+  options: BatchOptions = {},
+) {
   const processor = new BatchProcessor(EVENT_TYPES[source]);
   const recordHandler = async (record: Source[S][1]) => {
     try {
       await handleRecord(record);
     } catch (error) {
-      logger.warn('record failed; it will be delivered again', { error: error as Error, record: recordId(record) });
+      if (isLastDelivery(record, options.deadLetterAfterReceives)) {
+        countMetric(BusinessMetric.DeadLettered);
+        logger.error('record failed on its last delivery; it goes to the dead-letter queue', { error: error as Error, record: recordId(record) });
+      } else {
+        logger.warn('record failed; it will be delivered again', { error: error as Error, record: recordId(record) });
+      }
       throw error;
     } finally {
       logger.removeKeys(['correlation_id']);
@@ -26,6 +43,8 @@ export function batchHandler<S extends keyof Source>(source: S, handleRecord: (r
   };
   return middy<Source[S][0], SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(publishMetrics())
     .handler((event: Source[S][0], context: Context) =>
       // SQS records are independent and go in parallel; a stream's records keep their order.
       processPartialResponse(event as never, recordHandler as never, processor, { context, processInParallel: source === 'sqs' }),
@@ -34,3 +53,8 @@ export function batchHandler<S extends keyof Source>(source: S, handleRecord: (r
 
 const recordId = (record: SQSRecord | KinesisStreamRecord) =>
   'messageId' in record ? record.messageId : record.kinesis.sequenceNumber;
+
+function isLastDelivery(record: SQSRecord | KinesisStreamRecord, deadLetterAfterReceives: number | undefined): boolean {
+  if (!deadLetterAfterReceives || !('messageId' in record)) return false;
+  return Number(record.attributes.ApproximateReceiveCount) >= deadLetterAfterReceives;
+}

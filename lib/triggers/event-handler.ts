@@ -1,7 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from '../logger';
+import { publishMetrics } from '../metrics';
+import { tracer } from '../tracer';
 
 /**
  * The Middy chain of asynchronous functions (SNS, S3, schedules). A thrown error is logged and
@@ -10,6 +13,8 @@ import { logger } from '../logger';
 export function eventHandler<E>(fn: (event: E, context: Context) => Promise<void>) {
   return middy<E, void>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(publishMetrics())
     .use({
       onError: ({ error }) => {
         logger.error('event failed; Lambda will retry it, then send it to the on-failure destination', error as Error);

@@ -6,6 +6,7 @@ import { functionEnvironment, runtimeNodeModules } from './lambda-runtime';
 import { packageStage, ROOT, type PackagedStage } from './package-stage';
 import { extractZip, runBundle } from './run-bundle';
 import {
+  checkActiveTracing,
   checkAlarmTopic,
   checkDeadLetterRetention,
   checkEncryption,
@@ -13,6 +14,7 @@ import {
   checkGrants,
   checkLogGroups,
   checkLogPermissions,
+  checkMetricAlarms,
   checkNoJwtSecret,
   checkNoWildcards,
   checkOneRolePerFunction,
@@ -42,12 +44,15 @@ const TOPIC = 'OrderEventsTopic';
 const STREAM = 'ActivityStream';
 const announces: Grants = { 'sns:Publish': [TOPIC], 'kinesis:PutRecord': [STREAM] }; // lib/aws/order-events.ts
 const sendsFailuresTo = (queue: string): Grants => ({ 'sqs:SendMessage': [queue] }); // on-failure destination
+// Active tracing: the function's segments go to X-Ray (the framework adds this to the shared role only;
+// provider.iam statements reach every function's role by defaultInherit). X-Ray takes no resource ARN.
+const TRACES: Grants = { 'xray:PutTraceSegments': ['*'], 'xray:PutTelemetryRecords': ['*'] };
 
 /**
  * What each function's code calls, audited against handlers/ and the lib/ modules they import;
  * the role must grant exactly this. Plugin-generated event-source grants are listed too.
  */
-const EXPECTED_GRANTS: Record<string, Grants> = {
+const CODE_GRANTS: Record<string, Grants> = {
   health: {},
   // lib/auth/jwt-secret.ts: GetParameter WithDecryption; the aws/ssm key needs no kms grant.
   authorize: { 'ssm:GetParameter': ['arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/orderflow/prod/auth-jwt-secret'] },
@@ -106,9 +111,10 @@ const EXPECTED_GRANTS: Record<string, Grants> = {
   // activity-store day; the report object
   dailyReport: { 'dynamodb:Query': [TABLE], 's3:PutObject': ['arn:aws:s3:::orderflow-prod-reports/reports/*'], ...sendsFailuresTo('DailyReportFailuresQueue') },
 };
+const EXPECTED_GRANTS: Record<string, Grants> = Object.fromEntries(Object.entries(CODE_GRANTS).map(([name, grants]) => [name, { ...grants, ...TRACES }]));
 
-/** Actions AWS only accepts on Resource '*'; none of our functions needs one today. */
-const WILDCARD_RESOURCE_ACTIONS: string[] = [];
+/** Actions AWS only accepts on Resource '*': X-Ray's, and only those. */
+const WILDCARD_RESOURCE_ACTIONS: string[] = Object.keys(TRACES);
 
 let prod: PackagedStage;
 let template: Template;
@@ -153,6 +159,16 @@ describe('sls package --stage prod', () => {
   test('each function logs to its own log group, kept for the stage retention', () => {
     expect(checkLogPermissions(template, functions)).toEqual([]);
     expect(checkLogGroups(template, functions, Number(param('prod', 'logRetentionDays')))).toEqual([]);
+  });
+
+  test('every function is traced by X-Ray, and may send its segments and nothing more', () => {
+    expect(checkActiveTracing(functions)).toEqual([]);
+    // Grants: EXPECTED_GRANTS adds the two X-Ray actions to every function, WILDCARD_RESOURCE_ACTIONS allows them alone on '*'.
+  });
+
+  test('a business metric that means trouble alarms on its first count', () => {
+    expect(checkMetricAlarms(template, 'orderflow', { service: 'orderflow' }, ['DeadLettered'])).toEqual([]);
+    expect(functions.get('processPayment')!.resource.Properties.Environment.Variables.DEAD_LETTER_AFTER_RECEIVES).toBe(String(param('prod', 'paymentsMaxReceiveCount')));
   });
 
   test('every dead-letter and on-failure queue alarms on its first message and keeps 14 days', () => {
@@ -222,6 +238,7 @@ describe('the bundles of sls package --stage prod', () => {
     }
   });
 
+  // Fifteen fresh Node processes, each loading a bundle with the X-Ray SDK in it: seconds on a shared machine.
   test('each zip holds its bundle alone, which loads with no SDK beside it', async () => {
     for (const fn of functions.values()) expect({ name: fn.name, files: zipContents.get(fn.name) }).toEqual({ name: fn.name, files: [handlerFile(fn)] });
     const failed = [];
@@ -230,7 +247,7 @@ describe('the bundles of sls package --stage prod', () => {
       if (run.code !== 0) failed.push({ name: fn.name, output: run.output });
     }
     expect(failed).toEqual([]);
-  });
+  }, 120_000);
 
   test("credentials beyond the environment's come from the runtime's SDK, as the bundles leave those providers out", async () => {
     // A DynamoDB stand-in that records who signed: an empty GetItem answer makes getOrder say 404.
@@ -289,7 +306,7 @@ describe('the checks catch a broken template', () => {
   test('a grant too many, and one missing', () => {
     const b = broken((t) => {
       statementsOf(t, 'GetOrderIamRoleLambdaExecution').push({ Effect: 'Allow', Action: ['dynamodb:DeleteItem'], Resource: { 'Fn::GetAtt': [TABLE, 'Arn'] } });
-      statementsOf(t, 'CreateOrderIamRoleLambdaExecution')[1].Action = ['dynamodb:PutItem', 'dynamodb:GetItem'];
+      statementsOf(t, 'CreateOrderIamRoleLambdaExecution')[2].Action = ['dynamodb:PutItem', 'dynamodb:GetItem'];
     });
     expect(checkGrants(b.template, b.functions, EXPECTED_GRANTS)).toEqual([
       'createOrder cannot dynamodb:BatchGetItem on OrdersTable, which its code does',
@@ -329,6 +346,17 @@ describe('the checks catch a broken template', () => {
       delete t.Resources.NotifyCustomerFailuresQueueAlarm;
     });
     expect(checkQueueAlarms(b.template)).toHaveLength(1);
+  });
+
+  test('a function without active tracing, an X-Ray grant on a role beside it, and the dead-lettered alarm removed', () => {
+    const b = broken((t) => {
+      delete t.Resources.HealthLambdaFunction.Properties.TracingConfig;
+      statementsOf(t, 'GetOrderIamRoleLambdaExecution').push({ Effect: 'Allow', Action: ['xray:GetTraceSummaries'], Resource: '*' });
+      delete t.Resources.DeadLetteredAlarm;
+    });
+    expect(checkActiveTracing(b.functions)).toEqual(['health has no active X-Ray tracing']);
+    expect(checkNoWildcards(b.template, WILDCARD_RESOURCE_ACTIONS)).toEqual(['GetOrderIamRoleLambdaExecution allows xray:GetTraceSummaries on every resource (*)']);
+    expect(checkMetricAlarms(b.template, 'orderflow', { service: 'orderflow' }, ['DeadLettered'])).toEqual(['no alarm on orderflow/DeadLettered > 0']);
   });
 
   test('a function without an errors alarm', () => {

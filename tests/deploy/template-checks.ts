@@ -316,3 +316,21 @@ export function checkNoJwtSecret(template: Template, functions: Map<string, Lamb
   for (const secret of secrets) if (secret && text.includes(secret)) problems.push(`the template contains the secret "${secret.slice(0, 4)}…"`);
   return problems;
 }
+
+/** Every function sends its traces to X-Ray (active tracing: Lambda samples and starts the trace). */
+export function checkActiveTracing(functions: Map<string, LambdaFunction>): string[] {
+  return [...functions.values()].filter((fn) => fn.resource.Properties.TracingConfig?.Mode !== 'Active').map((fn) => `${fn.name} has no active X-Ray tracing`);
+}
+
+/** Each given metric of our own namespace alarms as soon as it counts one (Sum > 0), on the dimensions it is written with. */
+export function checkMetricAlarms(template: Template, namespace: string, dimensions: Record<string, string>, metricNames: string[]): string[] {
+  const matches = (alarm: any, metricName: string) =>
+    alarm.Namespace === namespace &&
+    alarm.MetricName === metricName &&
+    alarm.Statistic === 'Sum' &&
+    alarm.Threshold === 0 &&
+    alarm.ComparisonOperator === 'GreaterThanThreshold' &&
+    Object.entries(dimensions).every(([name, value]) => dimension(alarm, name) === value) &&
+    asList(alarm.Dimensions).length === Object.keys(dimensions).length;
+  return metricNames.filter((metricName) => !alarms(template).some((alarm) => matches(alarm, metricName))).map((metricName) => `no alarm on ${namespace}/${metricName} > 0`);
+}

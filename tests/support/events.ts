@@ -64,7 +64,7 @@ export function httpEvent(name: string, changes: HttpChanges = {}): APIGatewayPr
 export type HttpAnswer = {
   status: number;
   headers: Record<string, string>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON, asserted field by field
+  // Parsed JSON, asserted field by field.
   body: any;
 };
 

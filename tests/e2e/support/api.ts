@@ -1,4 +1,5 @@
 import { mintToken } from '../../../lib/auth/mint-token';
+import { contractProblems } from '../../support/openapi-validator';
 import { E2E_ENV, E2E_PORTS } from './ports';
 
 export const API = `http://127.0.0.1:${E2E_PORTS.http}`;
@@ -24,6 +25,10 @@ export async function call(method: string, path: string, options: { token?: stri
   } catch {
     /* not JSON: keep the text */
   }
+  // Every answer of a documented route must conform to docs/openapi.json; paths the API does not
+  // have (a fuzz test's probes) are answered by the local HTTP server itself and not checked.
+  const problems = contractProblems(method, path, response.status, body).filter((problem) => !problem.endsWith('is not in the OpenAPI document'));
+  if (problems.length) throw new Error(`The answer breaks the OpenAPI contract:\n${problems.join('\n')}\nbody: ${text.slice(0, 500)}`);
   return { status: response.status, headers: response.headers, body };
 }
 
@@ -40,7 +45,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`);
 }
 
 const TERMINAL = new Set(['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED', 'EXPIRED']);
