@@ -32,9 +32,6 @@ module.exports = {
       displayName: 'services',
       // Other services than orderflow, each started like `npm start` by its own test file, on free ports.
       testMatch: ['<rootDir>/tests/services/**/*.test.ts'],
-      // The triggers of the branches being merged (DynamoDB Streams, EventBridge, FIFO, destinations,
-      // filters): enabled once they are in.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/services/relay-merged-triggers.test.ts'],
     },
     {
       ...common,

@@ -54,7 +54,7 @@ process.on('message', async (message: ToCloud) => {
     }
   }
   if (message.type === 'start-event-sources') {
-    cloud?.startEventSources();
+    await cloud?.startEventSources();
     send({ type: 'event-sources-started' });
   }
   if (message.type === 'invoked') {

@@ -17,6 +17,9 @@ import { startScheduler } from './async/scheduler';
 import { createWakeSignal } from './event-sources/wake-signal';
 import { detectMode, type Mode } from './mode';
 
+/** Longest the ready line waits for the stream mappings to take their starting positions. */
+const POSITIONING_TIMEOUT_MS = 5000;
+
 /**
  * Brings the local cloud up: the emulators (unless ElasticMQ + LocalStack are already there), every
  * resource of serverless.yml, then the service's seed module. Event sources start later, once the functions can
@@ -58,7 +61,8 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
     mode,
     plan,
     endpoints,
-    startEventSources() {
+    /** Starts every event source; settles once the stream mappings took their starting positions. */
+    async startEventSources(): Promise<void> {
       const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log, invoke };
       if (mode === 'docker') consumers.push(startQueueBridge(plan, clients, log));
       const eventQueues = new Map(plan.asyncConsumers.map((c) => [c.functionName, c.queue]));
@@ -71,16 +75,21 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
       consumers.push(startScheduler(plan.schedules, common));
       // Keys name the function, the stream and its creation: a stream created anew starts from its starting position.
       const checkpoints = fileCheckpoints(resolvePath(serviceDir, settings.stateDir, `stream-checkpoints-${mode}.json`));
+      const positioned: Promise<void>[] = [];
       for (const mapping of plan.streamConsumers) {
         if (!mapping.enabled) {
           log(`${mapping.functionKey}: ${mapping.source} event source not started (enabled: false)`);
           continue;
         }
         const start = mapping.source === 'kinesis' ? startKinesisPoller : startDynamoDBStreamsPoller;
-        consumers.push(
-          start(mapping, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, writes: streamWrites, retryDelayMs: settings.kinesisRetryDelayMs, sendToDestination, filter: compileFilterCriteria(mapping.source, mapping.filterPatterns, `${mapping.functionKey}: stream.filterPatterns`) }),
-        );
+        const filter = compileFilterCriteria(mapping.source, mapping.filterPatterns, `${mapping.functionKey}: stream.filterPatterns`);
+        const poller = start(mapping, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, writes: streamWrites, retryDelayMs: settings.kinesisRetryDelayMs, sendToDestination, filter });
+        consumers.push(poller);
+        positioned.push(poller.positioned);
       }
+      // A record written once the local cloud says it is ready reaches a LATEST mapping, as one written
+      // after a mapping is created on AWS does. Bounded: a slow emulator must not hold the start up.
+      await Promise.race([Promise.all(positioned), new Promise((resolve) => setTimeout(resolve, POSITIONING_TIMEOUT_MS).unref())]);
     },
     async stop() {
       await Promise.all(consumers.map((c) => c.stop()));

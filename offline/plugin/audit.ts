@@ -95,8 +95,8 @@ function auditEvent(functionKey: string, event: unknown): string[] {
       warnings.push(`${functionKey}: ${type} events are not run locally`);
       continue;
     }
-    // The short forms (`sns: <arn>`, `schedule: rate(…)`) carry only what is supported.
-    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) continue;
+    // The short forms (`sns: <arn>`, `sns: !Sub …`, `schedule: rate(…)`) carry only what is supported.
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec) || isIntrinsic(spec)) continue;
     for (const [property, value] of Object.entries(spec)) {
       if (!supported.includes(property)) {
         warnings.push(`${functionKey}: ${type}.${property} is not run locally`);
@@ -119,3 +119,9 @@ function deployOnlySummary(counts: Map<string, number>): string {
   const types = [...counts].map(([type, n]) => (n > 1 ? `${type} ×${n}` : type)).join(', ');
   return `${total} deploy-only resource(s) not created locally (access, logs, alarms, keys): ${types}`;
 }
+
+/** `{ Ref: … }` or `{ 'Fn::…': … }`: a value CloudFormation computes, standing for an ARN or a name. */
+const isIntrinsic = (value: object) => {
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+};

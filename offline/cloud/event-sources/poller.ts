@@ -72,6 +72,11 @@ export function startStreamPoller(plan: StreamConsumerPlan, source: StreamSource
   const maxAgeMs = (plan.maximumRecordAgeInSeconds >= 0 ? plan.maximumRecordAgeInSeconds : options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS) * 1000;
   const startingPosition: ShardPosition =
     plan.startingPosition === 'AT_TIMESTAMP' ? { type: 'AT_TIMESTAMP', timestamp: new Date(plan.startingPositionTimestamp! * 1000) } : { type: plan.startingPosition };
+  // Settles once every shard found at start has its position (LATEST is taken then): what is written
+  // after that reaches the function. Also settles when the mapping cannot run, so nothing waits on it.
+  let markPositioned!: () => void;
+  const positioned = new Promise<void>((resolve) => (markPositioned = resolve));
+  const unpositioned = new Set<string>();
 
   /** Runs `loop` again from the last checkpoint whenever it fails, until the poller stops. */
   const untilStopped = async function retryFromCheckpoint(what: string, loop: () => Promise<void>) {
@@ -81,6 +86,7 @@ export function startStreamPoller(plan: StreamConsumerPlan, source: StreamSource
         return;
       } catch (error) {
         if (abort.signal.aborted) return;
+        markPositioned();
         if (error instanceof MappingConfigurationError) {
           options.log(`${plan.functionKey}: ${error.message}; its ${plan.source} event source is not run`);
           return;
@@ -101,7 +107,13 @@ export function startStreamPoller(plan: StreamConsumerPlan, source: StreamSource
     const startReadyShards = async () => {
       const shards = await source.shards(streamArn);
       const known = new Set(shards.map((s) => s.id));
-      if (initial.size === 0) shards.forEach((s) => initial.add(s.id));
+      if (initial.size === 0) {
+        for (const shard of shards) {
+          initial.add(shard.id);
+          unpositioned.add(shard.id);
+        }
+      }
+      if (unpositioned.size === 0) markPositioned();
       for (const shard of shards) {
         if (started.has(shard.id) || (shard.parentId && known.has(shard.parentId) && !finished.has(shard.parentId))) continue;
         started.add(shard.id);
@@ -122,6 +134,7 @@ export function startStreamPoller(plan: StreamConsumerPlan, source: StreamSource
   const pollShard = async function pollShard(streamArn: string, checkpointKey: string, shardId: string, position: ShardPosition) {
     const after = options.checkpoints.get(checkpointKey);
     let iterator = await source.iterator(streamArn, shardId, after ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: after } : position);
+    if (unpositioned.delete(shardId) && unpositioned.size === 0) markPositioned();
     const checkpoint = (records: PolledRecord[]) => options.checkpoints.set(checkpointKey, records[records.length - 1].sequenceNumber);
     while (!abort.signal.aborted && iterator) {
       // Gather a batch: full, or the batch window (0 by default) elapsed since its first record was read.
@@ -159,7 +172,10 @@ export function startStreamPoller(plan: StreamConsumerPlan, source: StreamSource
 
   const running = untilStopped('stream source', pollStream);
 
+  void running.finally(markPositioned);
   return {
+    /** Settles once the mapping took its starting position on every shard (or cannot run). */
+    positioned,
     async stop() {
       abort.abort();
       await running;

@@ -8,6 +8,7 @@ describe('auditService: one warning line per thing the local cloud does not run'
   it.each<[string, AuditedService, string[]]>([
     ['a supported sqs event', withEvent({ sqs: { arn: 'arn:aws:sqs:us-east-1:1:q', batchSize: 5, functionResponseType: 'ReportBatchItemFailures', maximumConcurrency: 2 } }), []],
     ['an event in its short form', withEvent({ sns: 'arn:aws:sns:us-east-1:1:topic' }), []],
+    ['an event in its short form, as an intrinsic function', withEvent({ sns: { 'Fn::Sub': 'arn:aws:sns:${AWS::Region}:${AWS::AccountId}:topic' } }), []],
     ['events serverless-offline runs, whatever their properties', withEvent({ httpApi: { method: 'GET', path: '/', authorizer: { name: 'x' } } }), []],
     ['a websocket route', withEvent({ websocket: { route: '$connect' } }), []],
     ['an unsupported stream property', withEvent({ stream: { type: 'kinesis', arn: 'arn', tumblingWindowInSeconds: 30 } }), ['worker: stream.tumblingWindowInSeconds is not run locally']],
