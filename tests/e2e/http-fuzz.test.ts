@@ -342,7 +342,8 @@ async function send(request: FuzzRequest): Promise<Answer> {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const STACK_TRACE = /\bat (?:async )?[\w$.<>]+ \(|\bat (?:file:\/\/)?\/[\w./-]+:\d+:\d+|\b[A-Z]\w*Error: |"(?:stackTrace|stack|errorType)"/;
-const GATEWAY_MESSAGES: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Request Entity Too Large' };
+// 400: a path API Gateway cannot decode (e.g. /orders/%zz).
+const GATEWAY_MESSAGES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Request Entity Too Large' };
 
 /** Answers only the local runtime gives (API Gateway answers these {"message": ...} or passes the request on): each one a failure. */
 function localDeviation(answer: Answer): string | undefined {

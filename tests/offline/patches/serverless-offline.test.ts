@@ -130,6 +130,12 @@ describe.each([
     expect({ status: response.status, body: await response.json() }).toEqual({ status: 404, body: { message: 'Not Found' } });
   });
 
+  it('adds no CORS headers and answers OPTIONS by its routes when the HTTP API has no CORS configuration', async () => {
+    const response = await fetch(`${offline.api}/echo`, { method: 'OPTIONS', headers: { origin: 'http://elsewhere.example' } });
+
+    expect({ status: response.status, body: await response.json(), allowOrigin: response.headers.get('access-control-allow-origin') }).toEqual({ status: 404, body: { message: 'Not Found' }, allowOrigin: null });
+  });
+
   it('answers a body over 10 MB as an HTTP API does', async () => {
     const response = await post('/echo', new Uint8Array(10 * 1024 * 1024 + 1), { 'content-type': 'application/octet-stream' });
 
