@@ -1,15 +1,15 @@
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { ssm } from '../aws/ssm';
 
 /**
  * The HS256 secret: AUTH_JWT_SECRET when set (the local stage), otherwise the SecureString named by
  * AUTH_JWT_SECRET_PARAMETER, read once per container from SSM Parameter Store.
  */
-export async function loadJwtSecret(env: NodeJS.ProcessEnv = process.env): Promise<Uint8Array> {
+export async function loadJwtSecret(env: NodeJS.ProcessEnv = process.env, client: SSMClient = ssm): Promise<Uint8Array> {
   if (env.AUTH_JWT_SECRET) return new TextEncoder().encode(env.AUTH_JWT_SECRET);
   const name = env.AUTH_JWT_SECRET_PARAMETER;
   if (!name) throw new Error('Set AUTH_JWT_SECRET or AUTH_JWT_SECRET_PARAMETER');
-  const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+  const { Parameter } = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
   if (!Parameter?.Value) throw new Error(`SSM parameter ${name} is empty`);
   return new TextEncoder().encode(Parameter.Value);
 }

@@ -12,7 +12,7 @@ export type Swept = { expired: number; reannounced: number; nudged: number };
 /**
  * A PAID order normally moves on within seconds; one still PAID after this long lost its OrderPaid
  * on the way (a crashed reservation that exhausted its retries): announcing it again lets
- * reserveInventory finish it. Longer than reserveInventory's claim on an order.
+ * reserveInventory finish it.
  */
 export const STALLED_PAID_SECONDS = 120;
 

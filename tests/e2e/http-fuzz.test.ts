@@ -9,7 +9,8 @@ import { seededRandom, type Random } from './support/prng';
 /*
  * SPEC §1 under hostile input: thousands of generated malformed requests, across every route and
  * method, must never get a 5xx or a stack trace; every error of our own has exactly SPEC's shape,
- * and API Gateway's own answers (auth failures, unknown routes) keep AWS's {"message"} shape.
+ * and API Gateway's own answers (auth failures, unknown routes) keep AWS's {"message"} shape; an answer
+ * in any other shape (hapi's, serverless-offline's) fails the run.
  * The generator is seeded: FUZZ_SEED=<n> replays a run.
  */
 
@@ -341,9 +342,10 @@ async function send(request: FuzzRequest): Promise<Answer> {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const STACK_TRACE = /\bat (?:async )?[\w$.<>]+ \(|\bat (?:file:\/\/)?\/[\w./-]+:\d+:\d+|\b[A-Z]\w*Error: |"(?:stackTrace|stack|errorType)"/;
-const GATEWAY_MESSAGES: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Request Entity Too Large' };
+// 400: a path API Gateway cannot decode (e.g. /orders/%zz).
+const GATEWAY_MESSAGES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Request Entity Too Large' };
 
-/** Answers only the local runtime gives (API Gateway answers these {"message": ...}); counted and reported, not hidden. */
+/** Answers only the local runtime gives (API Gateway answers these {"message": ...} or passes the request on): each one a failure. */
 function localDeviation(answer: Answer): string | undefined {
   const body = answer.json;
   if (isObject(body) && 'currentRoute' in body && 'existingRoutes' in body) return `serverless-offline's own 404 body ({currentRoute, existingRoutes, ...}) for an unknown route`;
@@ -359,9 +361,9 @@ function judge(request: FuzzRequest, answer: Answer): string[] {
   if (answer.status >= 500) problems.push(`a ${answer.status}`);
   if (STACK_TRACE.test(answer.text) || (isObject(body) && ('errorType' in body || 'errorMessage' in body))) problems.push('a stack trace or a Lambda error in the body');
   if (request.method === 'HEAD') return problems; // no body to judge
-  // The local runtime answered on its own, where API Gateway would answer {"message"} or pass the request on:
-  // nothing to hold to AWS but "no 5xx, no trace". Counted and printed with the run's figures, never hidden.
-  if (localDeviation(answer)) return problems;
+  // The local runtime answered on its own, where API Gateway would answer {"message"} or pass the request on.
+  const deviation = localDeviation(answer);
+  if (deviation) return [...problems, deviation];
 
   if (isObject(body) && isObject(body.error)) {
     // One of ours: exactly SPEC's shape.

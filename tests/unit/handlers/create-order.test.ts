@@ -5,6 +5,7 @@ import { countItems, isOrderItem, seedCatalog, startDynalite, type TestTable } f
 import { expectErrorShape, httpEvent, invokeHttp, SAMPLE } from '../../support/events';
 import { lambdaContext } from '../../support/lambda-context';
 import { stubOrderEventPublishing } from '../../support/order-events';
+import { sampleOrder } from '../../support/fakes';
 
 const publishing = stubOrderEventPublishing();
 let table: TestTable;
@@ -44,11 +45,8 @@ describe('POST /orders (createOrder)', () => {
     await expect(orders.get(answer.body.orderId)).resolves.toMatchObject({
       customerId: SAMPLE.customerId,
       status: 'PENDING',
-      items: [
-        { sku: 'SKU-1', quantity: 2, unitPriceCents: 2499 },
-        { sku: 'SKU-3', quantity: 1, unitPriceCents: 599 },
-      ],
-      totalCents: 5597,
+      items: sampleOrder().items,
+      totalCents: sampleOrder().totalCents,
       currency: 'EUR',
       paymentToken: 'tok_visa',
       correlationId: SAMPLE.correlationId,

@@ -46,11 +46,8 @@ describe('GET /orders/{orderId} (getOrder)', () => {
       orderId: SAMPLE.orderId,
       customerId: SAMPLE.customerId,
       status: 'PAID',
-      items: [
-        { sku: 'SKU-1', quantity: 2, unitPriceCents: 2499 },
-        { sku: 'SKU-3', quantity: 1, unitPriceCents: 599 },
-      ],
-      totalCents: 5597,
+      items: sampleOrder().items,
+      totalCents: sampleOrder().totalCents,
       currency: 'EUR',
       payment: { status: 'CHARGED', attempts: 1, charges: 1, chargeId: 'a1b2c3d4-0000-4000-8000-00000000c4a9' },
       history: [

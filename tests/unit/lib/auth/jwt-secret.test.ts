@@ -1,6 +1,7 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { loadJwtSecret } from '../../../../lib/auth/jwt-secret';
+import { ssm as sharedClient } from '../../../../lib/aws/ssm';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -23,6 +24,16 @@ describe('loadJwtSecret', () => {
 
     expect(text(secret)).toBe('from-ssm');
     expect(ssm.commandCalls(GetParameterCommand)[0].args[0].input).toEqual({ Name: '/orderflow/dev/auth-jwt-secret', WithDecryption: true });
+  });
+
+  it("reads through the service's one SSM client, created once at module scope", async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: '/orderflow/dev/auth-jwt-secret', Value: 'from-ssm' } });
+    const env = { AUTH_JWT_SECRET_PARAMETER: '/orderflow/dev/auth-jwt-secret' };
+
+    await loadJwtSecret(env);
+    await loadJwtSecret(env);
+
+    expect(ssm.calls().map((call) => call.thisValue)).toEqual([sharedClient, sharedClient]);
   });
 
   it('fails clearly when neither variable is set', async () => {

@@ -6,7 +6,7 @@ import type { OrderStore } from '../../../../lib/orders/order-store';
 import type { StockStore } from '../../../../lib/inventory/stock-store';
 import type { PaymentLedger } from '../../../../lib/payments/ledger';
 import { seedCatalog, startDynalite, type TestTable } from '../../../support/dynalite';
-import { pendingOrder, recordingEvents } from '../../../support/fakes';
+import { pendingOrder, recordingEvents, sampleOrder } from '../../../support/fakes';
 
 let table: TestTable;
 let reserve: typeof ReserveInventoryModule;
@@ -54,10 +54,7 @@ async function paidOrder(orderId: string, items: OrderItem[]): Promise<Order> {
 
 describe('reserveInventory', () => {
   it('takes the stock of every item, confirms the order and announces it', async () => {
-    await paidOrder('reserve-ok', [
-      { sku: 'SKU-1', quantity: 2, unitPriceCents: 2499 },
-      { sku: 'SKU-3', quantity: 1, unitPriceCents: 599 },
-    ]);
+    await paidOrder('reserve-ok', sampleOrder().items);
     const [sku1, sku3] = [await stockOf('SKU-1'), await stockOf('SKU-3')];
     const deps = makeDeps();
 

@@ -1,18 +1,9 @@
 import { composeNotification } from '../../../../lib/notifications/notify-customer';
 import type { OrderStatus } from '../../../../lib/orders/order';
-import { pendingOrder } from '../../../support/fakes';
+import { sampleOrder } from '../../../support/fakes';
 
 const sentAt = new Date('2026-11-22T10:00:03.000Z');
-const orderIn = (status: OrderStatus) =>
-  pendingOrder({
-    orderId: '3f1c9a52-7e4b-4c8d-a1f6-0b2d4e6f8a10',
-    status,
-    items: [
-      { sku: 'SKU-1', quantity: 2, unitPriceCents: 2499 },
-      { sku: 'SKU-3', quantity: 1, unitPriceCents: 599 },
-    ],
-    totalCents: 5597,
-  });
+const orderIn = (status: OrderStatus) => sampleOrder({ status });
 
 describe('composeNotification', () => {
   it('writes the e-mail of a confirmed order', () => {

@@ -2,7 +2,7 @@ import type { PlaceOrderDeps } from '../../../../lib/orders/place-order';
 import type * as PlaceOrderModule from '../../../../lib/orders/place-order';
 import { IdempotencyConflictError, UnknownSkuError, ValidationError } from '../../../../lib/errors';
 import { countItems, isOrderItem, seedCatalog, startDynalite, type TestTable } from '../../../support/dynalite';
-import { manualClock, recordingEvents, sequentialIds } from '../../../support/fakes';
+import { manualClock, recordingEvents, sampleOrder, sequentialIds } from '../../../support/fakes';
 
 let table: TestTable;
 let placeOrder: typeof PlaceOrderModule.placeOrder;
@@ -46,11 +46,8 @@ describe('placeOrder', () => {
       orderId: expect.stringMatching(/^placed-\d{4}$/),
       customerId: CUSTOMER,
       status: 'PENDING',
-      items: [
-        { sku: 'SKU-1', quantity: 2, unitPriceCents: 2499 },
-        { sku: 'SKU-3', quantity: 1, unitPriceCents: 599 },
-      ],
-      totalCents: 5597,
+      items: sampleOrder().items,
+      totalCents: sampleOrder().totalCents,
       currency: 'EUR',
       paymentToken: 'tok_visa',
       history: [{ status: 'PENDING', at: '2026-11-22T10:00:00.000Z' }],
