@@ -55,26 +55,4 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
-  {
-    // TEMPORARY, remove once offline/ and tests/offline/ are rewritten (work in flight on other branches):
-    // their findings at the time lint was introduced, switched off file by file and rule by rule.
-    files: [
-      'offline/cloud/async/scheduler.ts', // no-misused-promises
-      'offline/cloud/cloud-process.ts', // no-misused-promises
-      'offline/cloud/emulators/embedded.ts', // no-misused-promises, 4 unused disable directives
-      'offline/cloud/provision/plan.ts', // no-base-to-string
-      'offline/cloud/provision/provision.ts', // only-throw-error
-      'offline/plugin/build.ts', // no-base-to-string
-      'offline/plugin/cloud-client.ts', // no-floating-promises
-      'tests/offline/plugin/build.test.ts', // 1 unused disable directive
-      'tests/offline/support/fake-lambda.ts', // 1 unused disable directive
-    ],
-    linterOptions: { reportUnusedDisableDirectives: 'off' },
-    rules: {
-      '@typescript-eslint/no-misused-promises': 'off',
-      '@typescript-eslint/no-floating-promises': 'off',
-      '@typescript-eslint/no-base-to-string': 'off',
-      '@typescript-eslint/only-throw-error': 'off',
-    },
-  },
 );

@@ -43,7 +43,9 @@ async function stop(code: number): Promise<never> {
   process.exit(code);
 }
 
-process.on('message', async (message: ToCloud) => {
+process.on('message', (message: ToCloud) => void handle(message));
+
+async function handle(message: ToCloud): Promise<void> {
   if (message.type === 'start') {
     try {
       cloud = await startLocalCloud(message.config, message.settings, message.stage, message.serviceDir, invokeInParent, (m) => send({ type: 'log', message: m }));
@@ -62,7 +64,7 @@ process.on('message', async (message: ToCloud) => {
     invocations.delete(message.id);
   }
   if (message.type === 'stop') await stop(0);
-});
+}
 
 // Ctrl-C reaches the whole process group: the parent decides when to stop us, after its functions.
 process.on('SIGINT', () => undefined);

@@ -54,12 +54,12 @@ export function sharedBuildOptions(plugin: EsbuildPlugin, entries: string[]): Bu
   const settings = plugin.buildOptions ?? {};
   const options: Record<string, unknown> = Object.fromEntries(Object.entries(settings).filter(([key]) => !PLUGIN_SETTINGS.includes(key)));
   const exclude = strings(settings.exclude);
-  const extension = settings.outputFileExtension ?? '.js';
+  const extension = typeof settings.outputFileExtension === 'string' ? settings.outputFileExtension : '.js';
   return {
     ...options,
     external: [...strings(settings.external), ...(exclude.includes('*') ? [] : exclude)],
     plugins: plugin.plugins,
-    ...(extension === '.js' ? {} : { outExtension: { '.js': String(extension) } }),
+    ...(extension === '.js' ? {} : { outExtension: { '.js': extension } }),
     entryPoints: entries,
     absWorkingDir: plugin.serviceDirPath,
     outbase: plugin.serviceDirPath,

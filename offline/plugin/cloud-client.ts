@@ -68,7 +68,7 @@ export function forkLocalCloud(log: (message: string) => void): CloudProcess {
     answerInvocations(invoke) {
       child.on('message', (message: FromCloud) => {
         if (message.type !== 'invoke') return;
-        invoke(message.functionName, message.event)
+        void invoke(message.functionName, message.event)
           .catch((error: Error) => ({ ok: false as const, error: { errorType: error.name, errorMessage: error.message } }))
           .then((invocation) => send({ type: 'invoked', id: message.id, invocation }));
       });

@@ -19,9 +19,18 @@ export function startScheduler(schedules: SchedulePlan[], options: { clients: Lo
   const arm = (plan: SchedulePlan, schedule: ReturnType<typeof parseSchedule>) => {
     if (stopped) return;
     const at = nextFiring(schedule, new Date(), startedAt);
-    const timer = setTimeout(async () => {
+    const timer = setTimeout(() => {
       timers.delete(timer);
       arm(plan, schedule);
+      void fire(plan, at);
+    }, at.getTime() - Date.now());
+    timer.unref();
+    timers.add(timer);
+  };
+
+  /** Sends the rule's event (or its transformed input) to its target; a failure is logged, the next firing comes anyway. */
+  const fire = async function fireSchedule(plan: SchedulePlan, at: Date) {
+    try {
       const ruleArn = `arn:aws:events:${options.region}:${options.accountId}:rule/${plan.ruleName}`;
       const event = {
         version: '0',
@@ -37,19 +46,15 @@ export function startScheduler(schedules: SchedulePlan[], options: { clients: Lo
       const body = plan.transform
         ? targetPayload(plan.transform, event, { ruleArn, ruleName: plan.ruleName, ingestionTime: at.toISOString() })
         : JSON.stringify(plan.input ?? event);
-      try {
-        if (plan.topic) {
-          await options.clients.sns.send(new PublishCommand({ TopicArn: `arn:aws:sns:${options.region}:${options.accountId}:${plan.topic}`, Message: body }));
-        } else {
-          const { QueueUrl } = await options.clients.sqs.send(new GetQueueUrlCommand({ QueueName: plan.queue }));
-          await options.clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
-        }
-      } catch (error) {
-        options.log(`${plan.functionKey}: schedule ${plan.expression} could not fire: ${(error as Error).message}`);
+      if (plan.topic) {
+        await options.clients.sns.send(new PublishCommand({ TopicArn: `arn:aws:sns:${options.region}:${options.accountId}:${plan.topic}`, Message: body }));
+      } else {
+        const { QueueUrl } = await options.clients.sqs.send(new GetQueueUrlCommand({ QueueName: plan.queue }));
+        await options.clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
       }
-    }, at.getTime() - Date.now());
-    timer.unref();
-    timers.add(timer);
+    } catch (error) {
+      options.log(`${plan.functionKey}: schedule ${plan.expression} could not fire: ${(error as Error).message}`);
+    }
   };
 
   for (const plan of schedules) arm(plan, parseSchedule(plan.expression));

@@ -92,7 +92,7 @@ export function createDynamoDbStreamsApi(store: StreamStore, tables: TableLookup
       else if (type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER') {
         if (input.SequenceNumber === undefined) throw invalid(`SequenceNumber is required for ShardIteratorType ${type}`);
         const seq = parseSequenceNumber(input.SequenceNumber);
-        if (seq === undefined || seq < stream.startSeq || seq > stream.lastSeq) throw invalid(`Invalid SequenceNumber ${String(input.SequenceNumber)} for shard ${stream.shardId}`);
+        if (seq === undefined || seq < stream.startSeq || seq > stream.lastSeq) throw invalid(`Invalid SequenceNumber ${JSON.stringify(input.SequenceNumber)} for shard ${stream.shardId}`);
         if (seq <= stream.trimmedThrough) throw trimmed(stream);
         position = type === 'AT_SEQUENCE_NUMBER' ? seq - 1 : seq;
       } else throw invalid(`Value '${String(type)}' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_SEQUENCE_NUMBER, TRIM_HORIZON]`);
@@ -141,7 +141,7 @@ const trimmed = (stream: Stream) =>
 function limitOf(value: unknown, max: number): number {
   if (value === undefined) return max;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max)
-    throw invalid(`1 validation error detected: Value '${String(value)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`);
+    throw invalid(`1 validation error detected: Value '${JSON.stringify(value)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`);
   return value;
 }
 

@@ -15,13 +15,13 @@ import { compileEventPattern, eventPatternErrors } from '../patterns/event-patte
 import { listenOn } from './listen';
 
 // Emulators without type declarations of their own.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const kinesalite = require('kinesalite') as (options: Record<string, unknown>) => Server;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const S3rver = require('s3rver');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account');
 
 export type EmbeddedOptions = {
@@ -71,7 +71,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       emulateQueueCreationLifecycle: false,
       baseUrl: '/',
     });
-    const sqs = await listenOn(createServer(requestHandler), options.sqsPort, 'SQS');
+    const sqs = await listenOn(createServer((req, res) => void requestHandler(req, res)), options.sqsPort, 'SQS');
     servers.push(sqs);
 
     // DynamoDB and Kinesis answer on the edge port itself: their request handlers run in-process,

@@ -102,7 +102,7 @@ function renderTemplate(transformer: InputTransformer, event: Record<string, unk
   for (let i = 0; i < template.length; i++) {
     const char = template[i];
     if (json && char === '"' && !escaped(template, i)) inString = !inString;
-    const placeholder = char === '<' ? /^<([A-Za-z0-9_.\-]+)>/.exec(template.slice(i)) : null;
+    const placeholder = char === '<' ? /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(i)) : null;
     if (!placeholder || !values.has(placeholder[1])) {
       out += char;
       continue;

@@ -50,6 +50,14 @@ class EventsError extends Error {
   }
 }
 
+/** A string parameter of a request, or undefined; any other type is the caller's mistake, answered as AWS does. */
+function stringParam(p: Record<string, unknown>, name: string): string | undefined {
+  const value = p[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new EventsError('ValidationException', `${name} must be a string`);
+  return value;
+}
+
 const MAX_REQUEST_BYTES = 256 * 1024;
 const DEFAULT_RETRIES = 185;
 const DEFAULT_EVENT_AGE_SECONDS = 86_400;
@@ -100,7 +108,7 @@ export function createEventBridgeService(options: EventBridgeOptions) {
 
   const actions: Record<string, (p: Record<string, unknown>) => unknown> = {
     CreateEventBus(p) {
-      const name = String(p.Name ?? '');
+      const name = (stringParam(p, 'Name') ?? '');
       if (!/^[/.\-_A-Za-z0-9]{1,256}$/.test(name) || name === 'default') throw new EventsError('ValidationException', `Event bus name ${name} is not valid.`);
       if (buses.has(name)) throw new EventsError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
       buses.set(name, { name, arn: busArn(name), rules: new Map() });
@@ -117,11 +125,11 @@ export function createEventBridgeService(options: EventBridgeOptions) {
       return {};
     },
     ListEventBuses(p) {
-      const prefix = String(p.NamePrefix ?? '');
+      const prefix = (stringParam(p, 'NamePrefix') ?? '');
       return { EventBuses: [...buses.values()].filter((b) => b.name.startsWith(prefix)).map((b) => ({ Name: b.name, Arn: b.arn })) };
     },
     PutRule(p) {
-      const name = String(p.Name ?? '');
+      const name = (stringParam(p, 'Name') ?? '');
       if (!NAME.test(name)) throw new EventsError('ValidationException', `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`);
       const bus = requireBus(p.EventBusName);
       if (p.EventPattern === undefined && p.ScheduleExpression === undefined) throw new EventsError('ValidationException', 'Parameter(s) EventPattern or ScheduleExpression must be specified.');
@@ -129,7 +137,7 @@ export function createEventBridgeService(options: EventBridgeOptions) {
       if (p.EventPattern !== undefined) {
         let pattern: unknown;
         try {
-          pattern = JSON.parse(String(p.EventPattern));
+          pattern = JSON.parse(stringParam(p, 'EventPattern')!);
         } catch {
           throw new EventsError('InvalidEventPatternException', 'Event pattern is not valid. Reason: it is not valid JSON.');
         }
@@ -140,7 +148,7 @@ export function createEventBridgeService(options: EventBridgeOptions) {
       if (p.ScheduleExpression !== undefined) {
         if (bus.name !== 'default') throw new EventsError('ValidationException', 'ScheduleExpression is supported only on the default event bus.');
         try {
-          parseSchedule(String(p.ScheduleExpression));
+          parseSchedule(stringParam(p, 'ScheduleExpression')!);
         } catch {
           throw new EventsError('ValidationException', 'Parameter ScheduleExpression is not valid.');
         }
@@ -153,11 +161,11 @@ export function createEventBridgeService(options: EventBridgeOptions) {
         name,
         bus: bus.name,
         arn,
-        eventPattern: p.EventPattern === undefined ? undefined : String(p.EventPattern),
+        eventPattern: stringParam(p, 'EventPattern'),
         matches,
-        scheduleExpression: p.ScheduleExpression === undefined ? undefined : String(p.ScheduleExpression),
+        scheduleExpression: stringParam(p, 'ScheduleExpression'),
         state,
-        description: p.Description === undefined ? undefined : String(p.Description),
+        description: stringParam(p, 'Description'),
         targets: existing?.targets ?? new Map(),
       });
       return { RuleArn: arn };
@@ -166,7 +174,7 @@ export function createEventBridgeService(options: EventBridgeOptions) {
       return { ...describeRule(requireRule(p)), CreatedBy: accountId };
     },
     ListRules(p) {
-      const prefix = String(p.NamePrefix ?? '');
+      const prefix = (stringParam(p, 'NamePrefix') ?? '');
       return { Rules: [...requireBus(p.EventBusName).rules.values()].filter((r) => r.name.startsWith(prefix)).map(describeRule) };
     },
     DeleteRule(p) {
@@ -318,7 +326,8 @@ export function createEventBridgeService(options: EventBridgeOptions) {
 }
 
 const busName = (nameOrArn: unknown): string => {
-  const text = nameOrArn === undefined || nameOrArn === null || nameOrArn === '' ? 'default' : String(nameOrArn);
+  if (nameOrArn !== undefined && nameOrArn !== null && typeof nameOrArn !== 'string') throw new EventsError('ValidationException', 'EventBusName must be a string');
+  const text = nameOrArn || 'default';
   return text.startsWith('arn:') ? text.slice(text.indexOf(':event-bus/') + ':event-bus/'.length) : text;
 };
 

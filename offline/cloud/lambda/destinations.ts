@@ -31,7 +31,7 @@ export function parseDestination(value: unknown, text: (v: unknown) => string, w
     try {
       return text(v);
     } catch (error) {
-      throw new Error(`${where}: ${(error as Error).message}`);
+      throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
     }
   };
   if (typeof value === 'string') {
@@ -58,7 +58,7 @@ export function parseDestination(value: unknown, text: (v: unknown) => string, w
   if (object.type === undefined) return destination;
   const kind = typeof object.type === 'string' ? TYPES[object.type] : undefined;
   if (!kind) throw new Error(`${where}.type: ${JSON.stringify(object.type)} is not one of ${Object.keys(TYPES).join(', ')}`);
-  if (kind !== destination.kind) throw new Error(`${where}.type: ${String(object.type)} does not match ${destination.arn}, which is ${KIND_NAMES[destination.kind]}`);
+  if (kind !== destination.kind) throw new Error(`${where}.type: ${JSON.stringify(object.type)} does not match ${destination.arn}, which is ${KIND_NAMES[destination.kind]}`);
   return destination;
 }
 

@@ -328,7 +328,7 @@ function parseIpv4(text: string): number | undefined {
 
 function parseIpv6(text: string): bigint | undefined {
   if (!text.includes(':')) return undefined;
-  let groups: number[] = [];
+  let groups: number[];
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
   const parseGroups = (part: string): number[] | undefined => {

@@ -59,7 +59,7 @@ function patternOf(entry: unknown, where: string): unknown {
       try {
         return JSON.parse(text);
       } catch (error) {
-        throw new Error(`${where}: Pattern is not valid JSON (${(error as Error).message})`);
+        throw new Error(`${where}: Pattern is not valid JSON (${(error as Error).message})`, { cause: error });
       }
     }
     return entry;

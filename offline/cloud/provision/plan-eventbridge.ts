@@ -143,7 +143,7 @@ export function planEventBridge(planning: EventBridgePlanning): Planned {
           id: targetIdOf(name),
           arn: queueArn(planning.eventQueueFor(functionKey)),
           input: e.input === undefined ? undefined : JSON.stringify(resolve(e.input)),
-          inputPath: e.inputPath === undefined ? undefined : String(e.inputPath),
+          inputPath: e.inputPath === undefined ? undefined : text(e.inputPath),
           inputTransformer: transformer ? compact({ InputPathsMap: resolve(transformer.inputPathsMap) as Record<string, string> | undefined, InputTemplate: transformer.inputTemplate! }) : undefined,
           retryPolicy: retry ? compact({ MaximumRetryAttempts: retry.maximumRetryAttempts, MaximumEventAgeInSeconds: retry.maximumEventAge }) : undefined,
           deadLetterArn: e.deadLetterQueueArn === undefined ? undefined : text(e.deadLetterQueueArn),

@@ -23,8 +23,14 @@ export function planQueue(logicalId: string, p: Record<string, unknown>): QueueP
   if (typeof p.QueueName !== 'string' || p.QueueName === '') throw new Error(`Resource ${logicalId} (AWS::SQS::Queue): QueueName is required locally`);
   const name = p.QueueName;
   const where = `Resource ${logicalId} (AWS::SQS::Queue ${name})`;
-  const fifo = String(p.FifoQueue) === 'true';
-  if (p.FifoQueue !== undefined && !['true', 'false'].includes(String(p.FifoQueue))) throw new Error(`${where}: FifoQueue must be true or false, found ${String(p.FifoQueue)}`);
+  const scalar = (key: string): string | undefined => {
+    const value = p[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`${where}: ${key} must be a string, number or boolean, found ${JSON.stringify(value)}`);
+    return String(value);
+  };
+  const fifo = scalar('FifoQueue') === 'true';
+  if (p.FifoQueue !== undefined && !['true', 'false'].includes(scalar('FifoQueue')!)) throw new Error(`${where}: FifoQueue must be true or false, found ${scalar('FifoQueue')}`);
   if (fifo && !name.endsWith('.fifo')) throw new Error(`${where}: QueueName of a FIFO queue (FifoQueue: true) must end with .fifo`);
   if (!fifo && name.endsWith('.fifo')) throw new Error(`${where}: QueueName ends with .fifo but FifoQueue is not true; set FifoQueue: true or rename the queue`);
   for (const key of FIFO_ONLY) if (!fifo && p[key] !== undefined) throw new Error(`${where}: ${key} applies to FIFO queues only (FifoQueue: true)`);
@@ -34,7 +40,7 @@ export function planQueue(logicalId: string, p: Record<string, unknown>): QueueP
 
   const attributes: Record<string, string> = {};
   if (fifo) attributes.FifoQueue = 'true';
-  for (const key of SCALAR_ATTRIBUTES) if (p[key] !== undefined) attributes[key] = String(p[key]);
+  for (const key of SCALAR_ATTRIBUTES) if (p[key] !== undefined) attributes[key] = scalar(key)!;
   if (p.RedrivePolicy) {
     attributes.RedrivePolicy = typeof p.RedrivePolicy === 'string' ? p.RedrivePolicy : JSON.stringify(p.RedrivePolicy);
     const target = (JSON.parse(attributes.RedrivePolicy) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;

@@ -21,6 +21,6 @@ function parsePolicy(where: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new Error(`${where}: filterPolicy is not valid JSON (${(error as Error).message})`);
+    throw new Error(`${where}: filterPolicy is not valid JSON (${(error as Error).message})`, { cause: error });
   }
 }

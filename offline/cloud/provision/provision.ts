@@ -7,8 +7,8 @@ import type { LocalClients } from './clients';
 import { provisionEventBridge } from './provision-eventbridge';
 import type { LocalCloudPlan, QueuePlan, TablePlan } from './plan';
 
-const ignore = (...names: string[]) => (error: { name?: string; Code?: string }) => {
-  if (!names.includes(error.name ?? '') && !names.includes(error.Code ?? '')) throw error;
+const ignore = (...names: string[]) => (error: Error & { Code?: string }) => {
+  if (!names.includes(error.name) && !names.includes(error.Code ?? '')) throw error;
 };
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { buildFunctionsTogether, canBuildTogether, sharedBuildOptions, type EsbuildPlugin, type FunctionsBuild } from '../../../offline/plugin/build';
 import { resolvedService } from '../support/resolved-service';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const EsbuildServerlessPlugin = require('serverless-esbuild');
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -69,7 +69,7 @@ export async function startOfflineSqs(
   sqs: SqsEventConfig,
   options: { compileFilterPatterns?: (patterns: unknown[], where: { functionKey: string; queueName: string }) => (record: Record<string, unknown>) => boolean } = {},
 ) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const SQS = require('serverless-offline-sqs/src/sqs') as new (lambda: unknown, resources: unknown, options: Record<string, unknown>) => OfflineSqs;
   const poller = new SQS(lambda, {}, {
     endpoint: cloud.sqsEndpoint,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { freePort } from './ports';
 
 /** The event a consumer sent: tests read it freely, as a handler would. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Event = any;
 
 /** What a scripted function does on its n-th invocation (1-based): return a payload, or throw. */

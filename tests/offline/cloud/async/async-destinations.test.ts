@@ -13,7 +13,7 @@ import { alwaysFail, startFakeLambda, succeed, type FakeLambda } from '../../sup
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
 
 type Condition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Record = any;
 
 /** A destination of the test's own, and how to read the one record that reaches it. */
