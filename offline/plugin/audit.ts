@@ -108,7 +108,7 @@ function auditEvent(functionKey: string, event: unknown): string[] {
     }
     const streamType = (spec as { type?: unknown }).type;
     if (type === 'stream' && streamType !== undefined && streamType !== 'kinesis' && streamType !== 'dynamodb') {
-      warnings.push(`${functionKey}: stream.type ${JSON.stringify(streamType)} is not run locally`);
+      warnings.push(`${functionKey}: stream.type ${typeof streamType === 'string' ? streamType : JSON.stringify(streamType)} is not run locally`);
     }
   }
   return warnings;

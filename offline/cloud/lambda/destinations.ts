@@ -58,7 +58,7 @@ export function parseDestination(value: unknown, text: (v: unknown) => string, w
   if (object.type === undefined) return destination;
   const kind = typeof object.type === 'string' ? TYPES[object.type] : undefined;
   if (!kind) throw new Error(`${where}.type: ${JSON.stringify(object.type)} is not one of ${Object.keys(TYPES).join(', ')}`);
-  if (kind !== destination.kind) throw new Error(`${where}.type: ${JSON.stringify(object.type)} does not match ${destination.arn}, which is ${KIND_NAMES[destination.kind]}`);
+  if (kind !== destination.kind) throw new Error(`${where}.type: ${object.type as string} does not match ${destination.arn}, which is ${KIND_NAMES[destination.kind]}`);
   return destination;
 }
 
