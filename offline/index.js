@@ -9,7 +9,7 @@ const path = require('node:path');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const root = path.join(__dirname, '..');
-const outdir = path.join(root, 'node_modules', '.cache', 'orderflow-offline');
+const outdir = path.join(root, 'node_modules', '.cache', 'local-cloud');
 // What the bundle was built from, with each file's size and modification time.
 const INPUTS = 'inputs.json';
 
