@@ -10,6 +10,9 @@ type OfflineLambda = {
   cleanup(): Promise<void>;
 };
 
+/** The name of the error serverless-offline (patched) throws when a function outlives its timeout, as Lambda names it. */
+const TIMED_OUT = 'Sandbox.Timedout';
+
 /** serverless-offline's Lambda runtime; a name in a variable: Node resolves it, not the type checker. */
 export const OFFLINE_RUNTIME = 'serverless-offline/lambda';
 
@@ -34,8 +37,10 @@ export async function directInvoker(serverless: unknown, options: Record<string,
     try {
       return { ok: true, payload: await fn.runHandler() };
     } catch (error) {
-      // What Lambda reports of a function error: its name, message and stack.
+      // What Lambda reports of a function error: its name, message and stack; of a timeout, no stack
+      // (the one here would be serverless-offline's timer, not the function's).
       const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
+      if (name === TIMED_OUT) return { ok: false, error: { errorType: name, errorMessage: message } };
       return { ok: false, error: { errorType: name, errorMessage: message, trace: String(stack).split('\n') } };
     }
   };

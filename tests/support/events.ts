@@ -7,7 +7,12 @@ const EVENTS_DIR = join(__dirname, '..', '..', 'events');
 /** Ids the sample events in events/ are written around. */
 export const SAMPLE = {
   customerId: '8d2f4b1e-6c3a-4f7d-9b2e-1a5c3e7f9d01',
+  /** The order processPayment.json pays (seeded PENDING), and getOrder.json reads. */
   orderId: '3f1c9a52-7e4b-4c8d-a1f6-0b2d4e6f8a10',
+  /** The order reserveInventory.json confirms (seeded PAID, its charge captured). */
+  paidOrderId: '5b8d2e71-9c4a-4f3b-8e6d-1a2c3b4d5e20',
+  /** The order notifyCustomer.json mails about (seeded CONFIRMED). */
+  confirmedOrderId: '7c9e3f82-ad5b-4a4c-9f7e-2b3d4c5e6f30',
   importId: '9a7e5c31-2b4d-4f6a-8c1e-3d5f7b9a1c20',
   correlationId: 'b7e4c2a9-5d3f-4e1b-8a6c-2f9d0e1b3c40',
   /** The local stage's documented default JWT secret, which signed the sample bearer token. */

@@ -22,9 +22,10 @@ export type RunningService = Awaited<ReturnType<typeof startService>>;
 
 /**
  * Starts a test service as `npm start` starts orderflow (`serverless offline start --stage local`,
- * in its own folder and process group) on free ports, and waits for its ready line.
+ * in its own folder and process group) on free ports, with `env` added to its environment, and waits
+ * for its ready line.
  */
-export async function startService(name: string) {
+export async function startService(name: string, env: Record<string, string> = {}) {
   const [http, lambda, sqs, edge] = await freePorts(4);
   const stateDir = mkdtempSync(join(tmpdir(), `${name}-state-`));
   const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'offline', 'start', '--stage', 'local'], {
@@ -39,6 +40,7 @@ export async function startService(name: string) {
       RELAY_STATE_DIR: stateDir,
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
+      ...env,
     },
     detached: true, // its own process group: stopping it stops serverless-offline's workers and the cloud's process too
     stdio: ['ignore', 'pipe', 'pipe'],

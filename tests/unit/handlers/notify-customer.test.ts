@@ -16,7 +16,7 @@ beforeAll(async () => {
   table = await startDynalite();
   ({ handler } = await import('../../../handlers/notify-customer'));
   orders = (await import('../../../lib/orders/order-store')).orderStore(table.tableName);
-  await storeIn(sampleOrder(), ['PAID', 'CONFIRMED']);
+  await storeIn(sampleOrder({ orderId: SAMPLE.confirmedOrderId }), ['PAID', 'CONFIRMED']);
 });
 afterAll(() => table.close());
 
@@ -42,24 +42,24 @@ describe('notifyCustomer (SNS terminal order events)', () => {
   it('writes the confirmation e-mail of the sample order', async () => {
     await invoke(fixture('notifyCustomer'));
 
-    expect(await notification(SAMPLE.orderId, 'CONFIRMED')).toMatchObject({
-      orderId: SAMPLE.orderId,
+    expect(await notification(SAMPLE.confirmedOrderId, 'CONFIRMED')).toMatchObject({
+      orderId: SAMPLE.confirmedOrderId,
       customerId: SAMPLE.customerId,
       status: 'CONFIRMED',
       subject: 'Your order is confirmed',
-      body: `Your order is confirmed: order ${SAMPLE.orderId}, 2 item(s), 55.97 EUR.`,
+      body: `Your order is confirmed: order ${SAMPLE.confirmedOrderId}, 2 item(s), 55.97 EUR.`,
     });
   });
 
   it('writes it once however often the event is delivered', async () => {
     const before = await notificationCount();
-    const first = await notification(SAMPLE.orderId, 'CONFIRMED');
+    const first = await notification(SAMPLE.confirmedOrderId, 'CONFIRMED');
 
     await invoke(fixture('notifyCustomer'));
     await invoke(fixture('notifyCustomer'));
 
     expect(await notificationCount()).toBe(before);
-    expect(await notification(SAMPLE.orderId, 'CONFIRMED')).toEqual(first);
+    expect(await notification(SAMPLE.confirmedOrderId, 'CONFIRMED')).toEqual(first);
   });
 
   it.each([

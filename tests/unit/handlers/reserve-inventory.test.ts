@@ -52,17 +52,17 @@ const order = (orderId: string, items: OrderItem[]) => pendingOrder({ orderId, i
 
 describe('reserveInventory (SNS OrderPaid)', () => {
   it('reserves the stock of the sample order, confirms it and publishes OrderConfirmed', async () => {
-    await paid(sampleOrder());
+    await paid(sampleOrder({ orderId: SAMPLE.paidOrderId }));
     const [sku1, sku3] = [await stockOf('SKU-1'), await stockOf('SKU-3')];
 
     await invoke(fixture('reserveInventory'));
 
-    await expect(orders.get(SAMPLE.orderId)).resolves.toMatchObject({ status: 'CONFIRMED', version: 3 });
+    await expect(orders.get(SAMPLE.paidOrderId)).resolves.toMatchObject({ status: 'CONFIRMED', version: 3 });
     expect([await stockOf('SKU-1'), await stockOf('SKU-3')]).toEqual([sku1 - 2, sku3 - 1]);
     expect(publishing.published()).toEqual([
       {
         topicArn: 'arn:aws:sns:us-east-1:000000000000:orderflow-test-order-events',
-        message: expect.objectContaining({ eventType: 'OrderConfirmed', orderId: SAMPLE.orderId, status: 'CONFIRMED', version: 3 }),
+        message: expect.objectContaining({ eventType: 'OrderConfirmed', orderId: SAMPLE.paidOrderId, status: 'CONFIRMED', version: 3 }),
         attributes: { eventType: 'OrderConfirmed', correlationId: SAMPLE.correlationId },
       },
     ]);
@@ -74,7 +74,7 @@ describe('reserveInventory (SNS OrderPaid)', () => {
     await invoke(fixture('reserveInventory'));
 
     expect([await stockOf('SKU-1'), await stockOf('SKU-3')]).toEqual(before);
-    await expect(orders.get(SAMPLE.orderId)).resolves.toMatchObject({ status: 'CONFIRMED', version: 3 });
+    await expect(orders.get(SAMPLE.paidOrderId)).resolves.toMatchObject({ status: 'CONFIRMED', version: 3 });
   });
 
   it('cancels and refunds an order of SKU-OOS, and publishes OrderCancelled', async () => {

@@ -32,8 +32,9 @@ describe('toOrderEvent', () => {
   // The sample events must stay what the publisher really sends, byte for byte.
   it('is what the sample SQS, SNS and Kinesis events carry', () => {
     expect(fixture<SQSEvent>('processPayment').Records[0].body).toBe(JSON.stringify(toOrderEvent(placed)));
-    expect(fixture<SNSEvent>('reserveInventory').Records[0].Sns.Message).toBe(JSON.stringify(toOrderEvent(paid)));
-    expect(fixture<SNSEvent>('notifyCustomer').Records[0].Sns.Message).toBe(JSON.stringify(toOrderEvent(confirmed)));
+    // reserveInventory's and notifyCustomer's events name the sample orders seeded PAID and CONFIRMED.
+    expect(fixture<SNSEvent>('reserveInventory').Records[0].Sns.Message).toBe(JSON.stringify(toOrderEvent({ ...paid, orderId: SAMPLE.paidOrderId })));
+    expect(fixture<SNSEvent>('notifyCustomer').Records[0].Sns.Message).toBe(JSON.stringify(toOrderEvent({ ...confirmed, orderId: SAMPLE.confirmedOrderId })));
     expect(fixture<KinesisStreamEvent>('aggregateActivity').Records.map((record) => Buffer.from(record.kinesis.data, 'base64').toString())).toEqual(
       [placed, paid, confirmed].map((order) => JSON.stringify(toOrderEvent(order))),
     );

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { eventually } from './support/api';
+import { dynamo, TABLE } from './support/aws';
+import { E2E_PORTS } from './support/ports';
+import { SAMPLE } from '../support/events';
+
+jest.setTimeout(30_000);
+
+// `sls invoke local -f <fn> -p events/<fn>.json` against a running local cloud, as the Lambda API runs
+// it: each sample event finds its order where the seed (scripts/seed-local.ts) left it, and does its work.
+const lambda = new LambdaClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${E2E_PORTS.lambda}`, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+afterAll(() => lambda.destroy());
+
+const item = async (orderId: string, sk: string) => (await dynamo.send(new GetCommand({ TableName: TABLE, Key: { pk: `ORDER#${orderId}`, sk }, ConsistentRead: true }))).Item;
+
+async function invokeWithSample(functionKey: string): Promise<unknown> {
+  const Payload = readFileSync(join(__dirname, '..', '..', 'events', `${functionKey}.json`));
+  const { FunctionError, Payload: answer } = await lambda.send(new InvokeCommand({ FunctionName: `orderflow-local-${functionKey}`, Payload }));
+  const text = Buffer.from(answer ?? []).toString('utf8');
+  if (FunctionError) throw new Error(`${functionKey} failed on its sample event: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+describe('the sample events of events/, against the seeded local cloud', () => {
+  it('processPayment.json charges the PENDING sample order', async () => {
+    expect(await item(SAMPLE.orderId, 'ORDER')).toMatchObject({ status: 'PENDING' });
+
+    expect(await invokeWithSample('processPayment')).toEqual({ batchItemFailures: [] });
+
+    expect(await item(SAMPLE.orderId, 'PAYMENT')).toMatchObject({ status: 'CHARGED', charges: 1 });
+    expect(['PAID', 'CONFIRMED']).toContain((await item(SAMPLE.orderId, 'ORDER'))?.status); // the chain may have moved it on already
+  });
+
+  it('reserveInventory.json confirms the PAID sample order, whose charge is captured', async () => {
+    expect(await item(SAMPLE.paidOrderId, 'ORDER')).toMatchObject({ status: 'PAID', version: 2 });
+    expect(await item(SAMPLE.paidOrderId, 'PAYMENT')).toMatchObject({ status: 'CHARGED', charges: 1 });
+
+    await invokeWithSample('reserveInventory');
+
+    expect(await item(SAMPLE.paidOrderId, 'ORDER')).toMatchObject({ status: 'CONFIRMED', version: 3 });
+    // Confirming it announced OrderConfirmed: the customer is notified through the running chain.
+    expect(await eventually(() => item(SAMPLE.paidOrderId, 'NOTIFICATION#CONFIRMED'), 'the notification of the confirmed sample order')).toBeDefined();
+  });
+
+  it('notifyCustomer.json writes the confirmation e-mail of the CONFIRMED sample order', async () => {
+    expect(await item(SAMPLE.confirmedOrderId, 'ORDER')).toMatchObject({ status: 'CONFIRMED' });
+    expect(await item(SAMPLE.confirmedOrderId, 'NOTIFICATION#CONFIRMED')).toBeUndefined();
+
+    await invokeWithSample('notifyCustomer');
+
+    expect(await item(SAMPLE.confirmedOrderId, 'NOTIFICATION#CONFIRMED')).toMatchObject({ customerId: SAMPLE.customerId, status: 'CONFIRMED', subject: 'Your order is confirmed' });
+  });
+});
