@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { stageTableName } from '../../scripts/seed-catalog';
 import { packageStage, type PackagedStage } from './package-stage';
 import { lambdaFunctions, type LambdaFunction } from './template-checks';
 import { zipEntries } from './zip-entries';
@@ -44,9 +45,9 @@ describe('sls package --stage rehearsal (serverless-localstack)', () => {
     }
   });
 
-  test("the stage's resources carry its own names, apart from every other stage", () => {
+  test("the stage's table is named as seed:catalog names it (scripts/seed-catalog.ts)", () => {
     const table = Object.values(rehearsal.template.Resources).find((resource) => resource.Type === 'AWS::DynamoDB::Table');
-    expect(table?.Properties.TableName).toBe('orderflow-rehearsal');
+    expect(table?.Properties.TableName).toBe(stageTableName('rehearsal'));
     expect(fs.existsSync(path.join(rehearsal.packageDir, 'cloudformation-template-update-stack.json'))).toBe(true);
   });
 });
