@@ -16,6 +16,7 @@ import { createDeliveryTwins, startQueueBridge } from './queue-bridge';
 import { startScheduler } from './async/scheduler';
 import { createWakeSignal } from './event-sources/wake-signal';
 import { detectMode, type Mode } from './mode';
+import { startOpenApiServer, type OpenApiServer } from './openapi-server';
 
 /** Longest the ready line waits for the stream mappings to take their starting positions. */
 const POSITIONING_TIMEOUT_MS = 5000;
@@ -44,12 +45,16 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
     });
   }
   const clients = localClients(endpoints);
+  let openapi: OpenApiServer | undefined;
   try {
     if (mode === 'docker') await createDeliveryTwins(plan, clients); // before the subscriptions that target them
     await provision(plan, clients);
     if (settings.seed) {
       const environment = { ...plan.environment, ...sdkEnvironment(endpoints), ...settings.environment };
       await runSeedModule(settings.seed, { environment, serviceDir, log });
+    }
+    if (settings.openapi) {
+      openapi = await startOpenApiServer({ serviceDir, file: settings.openapi, port: settings.openapiPort, apiUrl: `http://127.0.0.1:${settings.httpPort}` });
     }
   } catch (error) {
     await emulators?.stop();
@@ -61,6 +66,7 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
     mode,
     plan,
     endpoints,
+    openapiUrl: openapi?.url,
     /** Starts every event source; settles once the stream mappings took their starting positions. */
     async startEventSources(): Promise<void> {
       const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log, invoke };
@@ -92,7 +98,7 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
       await Promise.race([Promise.all(positioned), new Promise((resolve) => setTimeout(resolve, POSITIONING_TIMEOUT_MS).unref())]);
     },
     async stop() {
-      await Promise.all(consumers.map((c) => c.stop()));
+      await Promise.all([...consumers.map((c) => c.stop()), openapi?.stop()]);
       await emulators?.stop();
       for (const client of Object.values(clients)) client.destroy();
     },

@@ -11,6 +11,8 @@ export type CloudStart = { config: ServiceConfig; settings: LocalCloudSettings; 
 export type RunningCloud = {
   mode: LocalCloud['mode'];
   environment: Record<string, string>;
+  /** Where the service's OpenAPI document is served (custom.localCloud.openapi), if it is. */
+  openapiUrl?: string;
   /** Settles once the pollers, the scheduler and the async consumers run. */
   startEventSources(): Promise<void>;
 };
@@ -62,6 +64,7 @@ export function forkLocalCloud(log: (message: string) => void): CloudProcess {
       return {
         mode: ready.mode,
         environment: ready.environment,
+        openapiUrl: ready.openapiUrl,
         startEventSources: async () => void (await answer('event-sources-started', { type: 'start-event-sources' })),
       };
     },

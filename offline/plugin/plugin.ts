@@ -94,7 +94,7 @@ export class LocalCloudPlugin {
     const merged = { ...DEFAULT_SETTINGS, httpPort: offline.httpPort ?? 3000, lambdaPort: offline.lambdaPort ?? DEFAULT_SETTINGS.lambdaPort, ...custom.localCloud };
     // Ports may arrive as strings from ${env:...}.
     const environment = Object.fromEntries(Object.entries(merged.environment ?? {}).map(([key, value]) => [key, String(value)]));
-    return { ...merged, environment, httpPort: Number(merged.httpPort), lambdaPort: Number(merged.lambdaPort), sqsPort: Number(merged.sqsPort), edgePort: Number(merged.edgePort) };
+    return { ...merged, environment, httpPort: Number(merged.httpPort), lambdaPort: Number(merged.lambdaPort), sqsPort: Number(merged.sqsPort), edgePort: Number(merged.edgePort), openapiPort: Number(merged.openapiPort) };
   }
 
   /** Resolved environment, SDK endpoints and `custom.localCloud.environment`, for the handlers and for this process. */
@@ -179,8 +179,9 @@ export class LocalCloudPlugin {
     await this.cloud?.startEventSources();
     const s = this.settings();
     const seconds = process.uptime().toFixed(1);
+    const openapi = this.cloud?.openapiUrl ? ` · OpenAPI ${this.cloud.openapiUrl}` : '';
     this.utils.log.notice(
-      `${this.serverless.service.service} local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}`,
+      `${this.serverless.service.service} local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}${openapi}`,
     );
   }
 

@@ -20,6 +20,9 @@ export type LocalCloudSettings = {
   seed?: string;
   /** The functions' environment in the local cloud only, over provider.environment. */
   environment: Record<string, string>;
+  /** An OpenAPI document (JSON) of the service, relative to it, served at GET /openapi.json on `openapiPort`. */
+  openapi?: string;
+  openapiPort: number;
 };
 
 export const DEFAULT_SETTINGS: LocalCloudSettings = {
@@ -34,6 +37,7 @@ export const DEFAULT_SETTINGS: LocalCloudSettings = {
   kinesisRetryDelayMs: 200,
   stateDir: '.offline-state',
   environment: {},
+  openapiPort: 3004,
 };
 
 /** The account id both LocalStack and ElasticMQ use by default. */

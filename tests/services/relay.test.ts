@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -72,6 +74,18 @@ describe('the local cloud, running the relay service', () => {
     const { Item } = await relay.sdk.dynamodb.send(new GetItemCommand({ TableName: 'relay-local-sink', Key: { pk: { S: 'seeded' } } }));
 
     expect(Item?.payload).toEqual({ S: 'hello from custom.localCloud.environment' });
+  });
+
+  it("serves custom.localCloud.openapi at GET /openapi.json on its port, servers pointing at the local API, and says where", async () => {
+    const response = await fetch(`${relay.openapi}/openapi.json`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const declared = JSON.parse(readFileSync(join(__dirname, 'relay', 'openapi.json'), 'utf8'));
+    expect(await response.json()).toEqual({ ...declared, servers: [{ url: relay.http, description: 'the local cloud' }] });
+    expect(relay.output()).toMatch(new RegExp(`relay local cloud ready in .* · OpenAPI ${relay.openapi}/openapi\\.json`));
+    expect((await fetch(`${relay.openapi}/`)).status).toBe(404);
+    expect((await fetch(`${relay.openapi}/openapi.json`, { method: 'POST' })).status).toBe(405);
   });
 
   it('printed one warning line for the property it does not run', () => {

@@ -26,7 +26,7 @@ export type RunningService = Awaited<ReturnType<typeof startService>>;
  * for its ready line.
  */
 export async function startService(name: string, env: Record<string, string> = {}) {
-  const [http, lambda, sqs, edge] = await freePorts(4);
+  const [http, lambda, sqs, edge, openapi] = await freePorts(5);
   const stateDir = mkdtempSync(join(tmpdir(), `${name}-state-`));
   const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'offline', 'start', '--stage', 'local'], {
     cwd: join(__dirname, '..', name),
@@ -36,6 +36,7 @@ export async function startService(name: string, env: Record<string, string> = {
       LOCAL_LAMBDA_PORT: String(lambda),
       LOCAL_SQS_PORT: String(sqs),
       LOCAL_EDGE_PORT: String(edge),
+      LOCAL_OPENAPI_PORT: String(openapi),
       LOCAL_CLOUD: 'embedded',
       RELAY_STATE_DIR: stateDir,
       SLS_TELEMETRY_DISABLED: '1',
@@ -86,6 +87,8 @@ export async function startService(name: string, env: Record<string, string> = {
 
   return {
     http: `http://127.0.0.1:${http}`,
+    /** Where custom.localCloud.openapi is served, for a service that sets it. */
+    openapi: `http://127.0.0.1:${openapi}`,
     sdk,
     queueUrl: (queue: string) => `http://127.0.0.1:${sqs}/${ACCOUNT_ID}/${queue}`,
     arn: (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT_ID}:${resource}`,
