@@ -37,6 +37,7 @@ export async function startService(name: string) {
       LOCAL_EDGE_PORT: String(edge),
       LOCAL_CLOUD: 'embedded',
       RELAY_STATE_DIR: stateDir,
+      LOCAL_CLOUD_FRESH: '1',
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
     },
