@@ -201,7 +201,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function main() {
   const { child, readyMs } = await startLocalCloud();
-  let ordersPlaced = 0;
+  const kept = { orders: 0 };
   try {
     console.log(`ready: ${(readyMs / 1000).toFixed(2)} s from spawn to the ready line`);
     const token = await mintToken('bench-customer', SECRET);
@@ -259,7 +259,7 @@ async function main() {
       // Warm now: orders at a steady rate.
       if (OFFERED_RATE > 0 && OFFERED_SECONDS > 0) placed.push(...(await offeredLoad(token, confirmations)));
 
-      ordersPlaced = placed.length + SEQUENTIAL + 1;
+      kept.orders = placed.length + SEQUENTIAL + 1;
       const wrong = await notConfirmedInApi(token, placed);
       console.log(`check: ${placed.length - wrong} of ${placed.length} orders read back CONFIRMED through GET /orders/{id}`);
     } finally {
@@ -269,11 +269,11 @@ async function main() {
     process.kill(-child.pid!, 'SIGINT');
     await new Promise((resolve) => child.once('exit', resolve));
   }
-  if (PERSIST && ordersPlaced > 0) {
+  if (PERSIST && kept.orders > 0) {
     // The same state, started again without --fresh: what a restart of `npm start` costs once it holds data.
     const again = await startLocalCloud(false);
     const restored = /(\d+) queued message\(s\) restored/.exec(again.output())?.[1] ?? '?';
-    console.log(`restart: ${(again.readyMs / 1000).toFixed(2)} s from spawn to the ready line with the state of ${ordersPlaced} orders kept (${restored} queued messages restored), against ${(readyMs / 1000).toFixed(2)} s fresh`);
+    console.log(`restart: ${(again.readyMs / 1000).toFixed(2)} s from spawn to the ready line with the state of ${kept.orders} orders kept (${restored} queued messages restored), against ${(readyMs / 1000).toFixed(2)} s fresh`);
     process.kill(-again.child.pid!, 'SIGINT');
     await new Promise((resolve) => again.child.once('exit', resolve));
   }
