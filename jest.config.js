@@ -42,5 +42,12 @@ module.exports = {
       globalTeardown: '<rootDir>/tests/e2e/support/stop-local-cloud.ts',
       testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
     },
+    {
+      ...common,
+      displayName: 'crash',
+      // Starts, kills (SIGKILL) and restarts its own local cloud, on ports and a state of its own.
+      setupFiles: ['<rootDir>/tests/setup-env.js'],
+      testMatch: ['<rootDir>/tests/crash/**/*.test.ts'],
+    },
   ],
 };

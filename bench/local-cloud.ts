@@ -30,7 +30,11 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 // Node flags for the Serverless process, e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
 const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
-async function startLocalCloud(): Promise<{ child: ChildProcess; readyMs: number }> {
+// The bench starts from a fresh state of its own (BENCH_PERSIST=0: the emulators in memory, nothing on disk).
+const PERSIST = process.env.BENCH_PERSIST !== '0';
+const STATE_DIR = `.offline-state/bench${OFFSET || ''}`;
+
+async function startLocalCloud(fresh = true): Promise<{ child: ChildProcess; readyMs: number; output: () => string }> {
   const root = join(__dirname, '..');
   const started = performance.now();
   const child = spawn(process.execPath, [...NODE_ARGS, join(root, 'node_modules/serverless/bin/serverless.js'), 'offline', 'start', '--stage', 'local'], {
@@ -44,6 +48,9 @@ async function startLocalCloud(): Promise<{ child: ChildProcess; readyMs: number
       LOCAL_SQS_PORT: String(PORTS.sqs),
       LOCAL_EDGE_PORT: String(PORTS.edge),
       LOCAL_CLOUD: 'embedded',
+      LOCAL_CLOUD_STATE_DIR: STATE_DIR,
+      LOCAL_CLOUD_PERSIST: PERSIST ? '1' : '0',
+      LOCAL_CLOUD_FRESH: fresh ? '1' : '',
       AUTH_JWT_SECRET: SECRET,
       // The functions' log level in the local stage (serverless.yml params): their INFO lines would cost CPU per order.
       LOG_LEVEL: 'WARN',
@@ -61,7 +68,7 @@ async function startLocalCloud(): Promise<{ child: ChildProcess; readyMs: number
   });
   // From here on its output is drained unread: collecting and searching it cost the bench ~3 ms an order.
   for (const stream of [child.stdout!, child.stderr!]) stream.removeAllListeners('data').resume();
-  return { child, readyMs: performance.now() - started };
+  return { child, readyMs: performance.now() - started, output: () => output };
 }
 
 // The clients share the machine's cores with the local cloud: node:http over kept-alive sockets costs
@@ -194,6 +201,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function main() {
   const { child, readyMs } = await startLocalCloud();
+  const kept = { orders: 0 };
   try {
     console.log(`ready: ${(readyMs / 1000).toFixed(2)} s from spawn to the ready line`);
     const token = await mintToken('bench-customer', SECRET);
@@ -251,6 +259,7 @@ async function main() {
       // Warm now: orders at a steady rate.
       if (OFFERED_RATE > 0 && OFFERED_SECONDS > 0) placed.push(...(await offeredLoad(token, confirmations)));
 
+      kept.orders = placed.length + SEQUENTIAL + 1;
       const wrong = await notConfirmedInApi(token, placed);
       console.log(`check: ${placed.length - wrong} of ${placed.length} orders read back CONFIRMED through GET /orders/{id}`);
     } finally {
@@ -258,6 +267,15 @@ async function main() {
     }
   } finally {
     process.kill(-child.pid!, 'SIGINT');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  if (PERSIST && kept.orders > 0) {
+    // The same state, started again without --fresh: what a restart of `npm start` costs once it holds data.
+    const again = await startLocalCloud(false);
+    const restored = /(\d+) queued message\(s\) restored/.exec(again.output())?.[1] ?? '?';
+    console.log(`restart: ${(again.readyMs / 1000).toFixed(2)} s from spawn to the ready line with the state of ${kept.orders} orders kept (${restored} queued messages restored), against ${(readyMs / 1000).toFixed(2)} s fresh`);
+    process.kill(-again.child.pid!, 'SIGINT');
+    await new Promise((resolve) => again.child.once('exit', resolve));
   }
 }
 

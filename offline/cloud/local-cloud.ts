@@ -1,4 +1,5 @@
-import { resolve as resolvePath } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join, relative, resolve as resolvePath } from 'node:path';
 import { startEmbedded, type RunningEmulators } from './emulators/embedded';
 import { localClients } from './provision/clients';
 import { LOCAL_ACCESS_KEY, LOCAL_ACCOUNT_ID, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from '../plugin/settings';
@@ -31,6 +32,10 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
   const endpoints = localEndpoints(settings, plan.region);
   const mode: Mode = await detectMode(settings, process.env.LOCAL_CLOUD);
   let emulators: RunningEmulators | undefined;
+  // The embedded emulators keep their data here between runs; --fresh (settings.fresh) starts from nothing.
+  const stateDir = resolvePath(serviceDir, settings.stateDir, mode);
+  if (settings.fresh) rmSync(stateDir, { recursive: true, force: true });
+  if (settings.fresh && mode === 'docker') log('--fresh: the containers keep their data (docker compose down to drop it); only the stream positions start anew');
   // The embedded Kinesis (and DynamoDB) say when records are written; LocalStack cannot, so there shards are polled.
   const streamWrites = mode === 'embedded' ? createWakeSignal() : undefined;
   if (mode === 'embedded') {
@@ -42,6 +47,7 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
       accessKeyId: LOCAL_ACCESS_KEY,
       log,
       onStreamWrite: streamWrites!.notify,
+      stateDir: settings.persist ? stateDir : undefined,
     });
   }
   const clients = localClients(endpoints);
@@ -49,6 +55,7 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
   try {
     if (mode === 'docker') await createDeliveryTwins(plan, clients); // before the subscriptions that target them
     await provision(plan, clients);
+    if (emulators && settings.persist) reportRestored(emulators.restoreQueues(), relative(serviceDir, stateDir) || stateDir, settings.fresh, log);
     if (settings.seed) {
       const environment = { ...plan.environment, ...sdkEnvironment(endpoints), ...settings.environment };
       await runSeedModule(settings.seed, { environment, serviceDir, log });
@@ -80,7 +87,7 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
       }
       consumers.push(startScheduler(plan.schedules, common));
       // Keys name the function, the stream and its creation: a stream created anew starts from its starting position.
-      const checkpoints = fileCheckpoints(resolvePath(serviceDir, settings.stateDir, `stream-checkpoints-${mode}.json`));
+      const checkpoints = fileCheckpoints(join(stateDir, 'stream-checkpoints.json'));
       const positioned: Promise<void>[] = [];
       for (const mapping of plan.streamConsumers) {
         if (!mapping.enabled) {
@@ -103,6 +110,12 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
       for (const client of Object.values(clients)) client.destroy();
     },
   };
+}
+
+function reportRestored({ restored, dropped }: { restored: number; dropped: string[] }, where: string, fresh: boolean, log: (m: string) => void): void {
+  if (fresh) log(`fresh state in ${where}`);
+  else log(`state kept in ${where} (--fresh starts clean): ${restored} queued message(s) restored`);
+  for (const line of dropped) log(`not restored: ${line}`);
 }
 
 export type LocalCloud = Awaited<ReturnType<typeof startLocalCloud>>;

@@ -34,6 +34,14 @@ const loadOfflineRuntime = () => import(OFFLINE_RUNTIME).then(() => undefined);
 export class LocalCloudPlugin {
   readonly hooks: Record<string, () => Promise<void>>;
   readonly commands = {
+    // Adds --fresh to serverless-offline's `offline start` (Serverless merges a command's options across plugins).
+    offline: {
+      commands: {
+        start: {
+          options: { fresh: { usage: 'Start the local cloud from an empty state, deleting what the last run kept (also LOCAL_CLOUD_FRESH=1)', type: 'boolean' } },
+        },
+      },
+    },
     dlq: {
       usage: 'Inspect the local DLQs and on-failure queues, and send their messages back',
       commands: {
@@ -54,7 +62,7 @@ export class LocalCloudPlugin {
 
   constructor(
     private readonly serverless: Serverless,
-    private readonly options: { queue?: string },
+    private readonly options: { queue?: string; fresh?: boolean },
     private readonly utils: { log: Log },
   ) {
     const whenLocal = (fn: () => Promise<void>) => async () => (this.isLocalStage() ? fn() : undefined);
@@ -94,7 +102,10 @@ export class LocalCloudPlugin {
     const merged = { ...DEFAULT_SETTINGS, httpPort: offline.httpPort ?? 3000, lambdaPort: offline.lambdaPort ?? DEFAULT_SETTINGS.lambdaPort, ...custom.localCloud };
     // Ports may arrive as strings from ${env:...}.
     const environment = Object.fromEntries(Object.entries(merged.environment ?? {}).map(([key, value]) => [key, String(value)]));
-    return { ...merged, environment, httpPort: Number(merged.httpPort), lambdaPort: Number(merged.lambdaPort), sqsPort: Number(merged.sqsPort), edgePort: Number(merged.edgePort), openapiPort: Number(merged.openapiPort) };
+    const fresh = Boolean(this.options.fresh) || ['1', 'true'].includes(process.env.LOCAL_CLOUD_FRESH ?? '');
+    const stateDir = process.env.LOCAL_CLOUD_STATE_DIR || merged.stateDir;
+    const persist = process.env.LOCAL_CLOUD_PERSIST ? process.env.LOCAL_CLOUD_PERSIST !== '0' : merged.persist;
+    return { ...merged, environment, fresh, stateDir, persist, httpPort: Number(merged.httpPort), lambdaPort: Number(merged.lambdaPort), sqsPort: Number(merged.sqsPort), edgePort: Number(merged.edgePort), openapiPort: Number(merged.openapiPort) };
   }
 
   /** Resolved environment, SDK endpoints and `custom.localCloud.environment`, for the handlers and for this process. */

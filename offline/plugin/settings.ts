@@ -15,7 +15,12 @@ export type LocalCloudSettings = {
   asyncConcurrency: number;
   kinesisIdlePollMs: number;
   kinesisRetryDelayMs: number;
+  /** Where the local cloud keeps its data between runs (relative to the service); LOCAL_CLOUD_STATE_DIR overrides it. */
   stateDir: string;
+  /** Keep the embedded emulators' data in stateDir between runs (LOCAL_CLOUD_PERSIST=0: in memory, gone at stop). */
+  persist: boolean;
+  /** Start from an empty state (`--fresh`, or LOCAL_CLOUD_FRESH=1): what the last run left is deleted. */
+  fresh: boolean;
   /** A module of the service run once after provisioning (seed-module.ts), relative to the service. */
   seed?: string;
   /** The functions' environment in the local cloud only, over provider.environment. */
@@ -36,6 +41,8 @@ export const DEFAULT_SETTINGS: LocalCloudSettings = {
   kinesisIdlePollMs: 1000,
   kinesisRetryDelayMs: 200,
   stateDir: '.offline-state',
+  persist: true,
+  fresh: false,
   environment: {},
   openapiPort: 3004,
 };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
 /** An item in DynamoDB's JSON (attribute name -> { S: '…' } …), as dynalite keeps it. */
@@ -71,7 +72,14 @@ export type StreamStoreOptions = {
   /** Called once per turn of the event loop in which records were added. */
   onRecords?: () => void;
   now?: () => number;
+  /**
+   * A file that keeps the streams across restarts (the tables themselves are on disk): each record
+   * is appended as it is made, before the write that made it is answered; replayed and rewritten at start.
+   */
+  journalPath?: string;
 };
+
+type JournalLine = { stream: Omit<Stream, 'records' | 'head' | 'bytes'> } | { arn: string; stored: Stored };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Sequence numbers are 21 digits (DynamoDB's are 21 to 40): this base plus a counter of the process. */
@@ -101,6 +109,8 @@ export function createStreamStore(options: StreamStoreOptions) {
   // Event IDs: random per process, then the sequence number (a random draw per record cost more than the rest of the record).
   const eventIdPrefix = randomBytes(8).toString('hex');
   let noticePending = false;
+  let journal: number | undefined;
+  const append = (line: JournalLine) => journal !== undefined && writeSync(journal, JSON.stringify(line) + '\n');
 
   /** The stream of a table with one; a new one (no records) when the table was deleted and created again. */
   function streamOf(table: StreamTable): Stream | undefined {
@@ -127,8 +137,50 @@ export function createStreamStore(options: StreamStoreOptions) {
       bytes: 0,
     };
     streams.set(arn, stream);
+    append({ stream: metaOf(stream) });
     return stream;
   }
+
+  const metaOf = ({ records: _records, head: _head, bytes: _bytes, ...meta }: Stream) => meta;
+
+  /** Reads the journal back (a last line cut short by a kill is dropped), then rewrites it as what is still retained. */
+  function openJournal(path: string): void {
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    for (const raw of text.split('\n')) {
+      let line: JournalLine;
+      try {
+        line = JSON.parse(raw);
+      } catch {
+        continue;
+      }
+      if ('stream' in line) {
+        streams.set(line.stream.arn, { ...line.stream, records: [], head: 0, bytes: 0 });
+        lastSeq = Math.max(lastSeq, line.stream.lastSeq);
+        continue;
+      }
+      const stream = streams.get(line.arn);
+      if (!stream) continue;
+      stream.records.push(line.stored);
+      stream.bytes += line.stored.size;
+      stream.lastSeq = line.stored.seq;
+      lastSeq = Math.max(lastSeq, line.stored.seq);
+    }
+    compactJournal(path);
+  }
+
+  function compactJournal(path: string): void {
+    if (journal !== undefined) closeSync(journal);
+    const lines: string[] = [];
+    for (const stream of streams.values()) {
+      trim(stream);
+      lines.push(JSON.stringify({ stream: metaOf(stream) } satisfies JournalLine));
+      for (let i = stream.head; i < stream.records.length; i += 1) lines.push(JSON.stringify({ arn: stream.arn, stored: stream.records[i] } satisfies JournalLine));
+    }
+    writeFileSync(`${path}.tmp`, lines.length ? lines.join('\n') + '\n' : '');
+    renameSync(`${path}.tmp`, path);
+    journal = openSync(path, 'a');
+  }
+  if (options.journalPath) openJournal(options.journalPath);
 
   /** Drops what is past retention or over the bounds, oldest first. */
   function trim(stream: Stream): Stream {
@@ -178,7 +230,9 @@ export function createStreamStore(options: StreamStoreOptions) {
         StreamViewType: stream.viewType,
       },
     };
-    stream.records.push({ seq, at, size, record });
+    const stored = { seq, at, size, record };
+    append({ arn: stream.arn, stored });
+    stream.records.push(stored);
     stream.bytes += size;
     stream.lastSeq = seq;
     trim(stream);
@@ -211,7 +265,15 @@ export function createStreamStore(options: StreamStoreOptions) {
     return out;
   }
 
-  return { itemWritten, streamOf, recordsAfter, find: (arn: string) => streams.get(arn), trim, now };
+  /** Rewrites the journal as what is retained, and closes it. */
+  function close(): void {
+    if (journal === undefined || !options.journalPath) return;
+    compactJournal(options.journalPath);
+    closeSync(journal);
+    journal = undefined;
+  }
+
+  return { itemWritten, streamOf, recordsAfter, find: (arn: string) => streams.get(arn), trim, now, close };
 }
 
 const keyOf = (keySchema: StreamTable['KeySchema'], item: Item): Item =>

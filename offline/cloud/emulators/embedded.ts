@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { createS3Notifications } from './s3-notifications';
 import { createEventBridgeService } from './eventbridge';
 import { compileEventPattern, eventPatternErrors } from '../patterns/event-pattern';
 import { listenOn } from './listen';
+import { openSqsJournal } from './sqs-journal';
 
 // Emulators without type declarations of their own.
  
@@ -40,18 +41,37 @@ export type EmbeddedOptions = {
   onStreamWrite?: () => void;
   /** DynamoDB streams' retention and memory bounds, and their clock (defaults: 24 hours, Date.now). */
   dynamodbStreams?: Pick<StreamStoreOptions, 'retentionMs' | 'maxRecordsPerStream' | 'maxBytesPerStream' | 'now'>;
+  /**
+   * Where the emulators keep their data across restarts (tables, streams, buckets, queues' messages);
+   * without it everything is in memory and goes with the process.
+   */
+  stateDir?: string;
 };
 
-export type RunningEmulators = { stop(): Promise<void> };
+export type RunningEmulators = {
+  /**
+   * Puts the queues' messages of the last run back (once the queues exist: after provisioning) and
+   * journals them from then on; says how many, and what could not be restored. Nothing without a stateDir.
+   */
+  restoreQueues(): { restored: number; dropped: string[] };
+  stop(): Promise<void>;
+};
 
 /**
  * The embedded local cloud: SQS on its own port (like ElasticMQ) and one edge port (like
  * LocalStack's) in front of DynamoDB (dynalite), Kinesis (kinesalite), S3 (s3rver), SNS and EventBridge (ours).
- * Everything is in memory and bound to 127.0.0.1.
+ * In memory, or on disk in `stateDir`; bound to 127.0.0.1.
  */
 export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEmulators> {
   const servers: Server[] = [];
-  const s3Dir = mkdtempSync(join(tmpdir(), 'orderflow-s3-'));
+  const state = options.stateDir;
+  const inState = (name: string) => {
+    mkdirSync(join(state!, name), { recursive: true });
+    return join(state!, name);
+  };
+  if (state) claimStateDir(state);
+  const s3Dir = state ? inState('s3') : mkdtempSync(join(tmpdir(), 'orderflow-s3-'));
+  const closers: (() => unknown)[] = [];
   const self = new DynamoDBClient({
     region: options.region,
     endpoint: `http://127.0.0.1:${options.edgePort}`,
@@ -60,8 +80,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
   const stop = async () => {
     self.destroy();
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-    rmSync(s3Dir, { recursive: true, force: true });
+    for (const close of closers) await close();
+    if (!state) rmSync(s3Dir, { recursive: true, force: true });
+    else rmSync(join(state, 'owner.pid'), { force: true });
   };
+  let restoreQueues: RunningEmulators['restoreQueues'] = () => ({ restored: 0, dropped: [] });
   try {
     const { requestHandler, service: sqsService } = createRequestHandler({
       port: options.sqsPort,
@@ -73,14 +96,26 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     });
     const sqs = await listenOn(createServer((req, res) => void requestHandler(req, res)), options.sqsPort, 'SQS');
     servers.push(sqs);
+    if (state) {
+      const journal = openSqsJournal(join(state, 'sqs-messages.jsonl'), sqsService as never);
+      restoreQueues = journal.restore;
+      closers.push(journal.close);
+    }
 
     // DynamoDB and Kinesis answer on the edge port itself: their request handlers run in-process,
     // which spares every call a second HTTP round trip through a port of their own. Their stores
-    // live in memory and go with the process.
+    // are LevelDB databases in the state directory (in memory without one).
     // dynalite (patched, see patches/README.md) tells every committed item write to the stream store,
     // which keeps the records of tables created with a stream; the Streams API on top is ours.
-    const streams = createStreamStore({ ...options.dynamodbStreams, region: options.region, onRecords: options.onStreamWrite });
+    const streams = createStreamStore({
+      ...options.dynamodbStreams,
+      region: options.region,
+      onRecords: options.onStreamWrite,
+      journalPath: state && join(state, 'dynamodb-streams.jsonl'),
+    });
+    closers.push(streams.close);
     const dynamo = dynalite({
+      ...(state && { path: inState('dynamodb') }),
       createTableMs: 0,
       deleteTableMs: 0,
       updateTableMs: 0,
@@ -92,7 +127,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     const dynamoRoute = requestHandlerOf(dynamo);
     const streamsRoute = createDynamoDbStreamsApi(streams, tablesThrough(self));
     const dynamodbOrStreams = (req: IncomingMessage, res: ServerResponse) => (isStreamsRequest(req) ? streamsRoute(req, res) : dynamoRoute(req, res));
-    const kinesis = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50 });
+    const kinesis = kinesalite({ ...(state && { path: inState('kinesis') }), createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50 });
     const kinesisRoute = withWriteNotice(requestHandlerOf(kinesis), options.onStreamWrite);
 
     // s3rver checks only that the access key is known (it does not verify SigV4): make ours known.
@@ -143,7 +178,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     const forward = createForwarder();
     const edge = createEdgeRouter({ dynamodb: dynamodbOrStreams, 'streams.dynamodb': streamsRoute, kinesis: kinesisRoute, sns, events, s3: s3Route, sqs: options.sqsPort }, forward);
     servers.push(await listenOn(edge, options.edgePort, 'AWS edge'));
-    return { stop };
+    if (state) {
+      // dynalite closes its database only through its server's close(), which first stops a listening
+      // server (and gives up on one that never listened): so it listens, on a port nobody is told of.
+      await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
+      closers.push(() => closeServer(dynamo), () => closeServer(kinesis));
+    }
+    return { restoreQueues: () => restoreQueues(), stop };
   } catch (error) {
     await stop();
     throw error;
@@ -172,6 +213,32 @@ function tablesThrough(dynamodb: DynamoDBClient): TableLookup {
     },
   };
 }
+
+/** One local cloud at a time on a state directory: a second one would fail deep in LevelDB's lock. */
+function claimStateDir(state: string): void {
+  mkdirSync(state, { recursive: true });
+  const owner = join(state, 'owner.pid');
+  let pid = NaN;
+  try {
+    pid = Number(readFileSync(owner, 'utf8'));
+  } catch {
+    // nobody's
+  }
+  if (pid && pid !== process.pid && isAlive(pid)) throw new Error(`The state directory ${state} is in use by another local cloud (process ${pid}); stop it, or set LOCAL_CLOUD_STATE_DIR`);
+  writeFileSync(owner, String(process.pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Closes an emulator's server, and with it its database (kinesalite reports its never-started server: ignored). */
+const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
 /** The request handler an emulator built its (never started) HTTP server with. */
 const requestHandlerOf = (server: Server) => server.listeners('request')[0] as Handler;

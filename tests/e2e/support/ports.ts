@@ -12,6 +12,9 @@ export const E2E_ENV = {
   LOCAL_EDGE_PORT: String(E2E_PORTS.edge),
   LOCAL_OPENAPI_PORT: String(E2E_PORTS.openapi),
   LOCAL_CLOUD: 'embedded',
+  // A state of its own, started clean each run: never the developer's `npm start` state.
+  LOCAL_CLOUD_STATE_DIR: `.offline-state/e2e${OFFSET || ''}`,
+  LOCAL_CLOUD_FRESH: '1',
   AUTH_JWT_SECRET: 'e2e-secret',
 };
 

@@ -39,6 +39,7 @@ export async function startService(name: string, env: Record<string, string> = {
       LOCAL_OPENAPI_PORT: String(openapi),
       LOCAL_CLOUD: 'embedded',
       RELAY_STATE_DIR: stateDir,
+      LOCAL_CLOUD_FRESH: '1',
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
       ...env,
