@@ -7,7 +7,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.serverless/', '.esbuild/', '.build/', 'coverage/', '.offline-state/', 'docs/openapi.json'] },
+  { ignores: ['**/node_modules/', '**/.serverless/', '**/.esbuild/', '**/.build/', 'coverage/', '**/.offline-state/', 'docs/openapi.json'] },
   {
     files: ['**/*.{ts,js,mjs}'],
     extends: [js.configs.recommended, tseslint.configs.eslintRecommended],
