@@ -124,8 +124,12 @@ function main() {
     const esbuildConfig = state.service.custom?.esbuild ?? {};
     const nodePath = runtimeNodeModules(scratch);
 
-    console.log(`esbuild: target ${esbuildConfig.target}, minify ${esbuildConfig.minify}, mainFields ${JSON.stringify(esbuildConfig.mainFields ?? null)}, exclude ${JSON.stringify(esbuildConfig.exclude ?? [])}`);
-    console.log(`init: median of ${options.runs} fresh Node ${process.version} processes (wall-clock and CPU ms, min-max of CPU); the template says ${Object.values(template.Resources).find((r) => /** @type {any} */ (r).Type === 'AWS::Lambda::Function')?.Properties.Runtime}`);
+    console.log(
+      `esbuild: target ${esbuildConfig.target}, minify ${esbuildConfig.minify}, mainFields ${JSON.stringify(esbuildConfig.mainFields ?? null)}, exclude ${JSON.stringify(esbuildConfig.exclude ?? [])}`,
+    );
+    console.log(
+      `init: median of ${options.runs} fresh Node ${process.version} processes (wall-clock and CPU ms, min-max of CPU); the template says ${Object.values(template.Resources).find((r) => /** @type {any} */ (r).Type === 'AWS::Lambda::Function')?.Properties.Runtime}`,
+    );
     console.log('');
     console.log(`${'function'.padEnd(20)}${'bundle KB'.padStart(10)}${'wall ms'.padStart(10)}${'cpu ms'.padStart(10)}${'cpu min-max'.padStart(15)}`);
 

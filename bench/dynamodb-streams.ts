@@ -12,15 +12,33 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 async function main(): Promise<void> {
   const [sqsPort, edgePort] = await freePorts(2);
-  const cloud = await startEmbedded({ region: 'us-east-1', accountId: '000000000000', sqsPort, edgePort, accessKeyId: 'test', log: () => undefined, onStreamWrite: () => undefined });
-  const client = new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${edgePort}`, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const cloud = await startEmbedded({
+    region: 'us-east-1',
+    accountId: '000000000000',
+    sqsPort,
+    edgePort,
+    accessKeyId: 'test',
+    log: () => undefined,
+    onStreamWrite: () => undefined,
+  });
+  const client = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: `http://127.0.0.1:${edgePort}`,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const create = (TableName: string, stream: boolean) =>
     client.send(
       new CreateTableCommand({
         TableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
         StreamSpecification: stream ? { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } : undefined,
       }),
     );
@@ -61,7 +79,9 @@ async function main(): Promise<void> {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   for (const table of ['plain', 'streamed']) {
     const r = results[table];
-    console.log(`${table.padEnd(9)} per put: wall ${median(r.map((x) => x.wallUs)).toFixed(0)} µs, CPU ${median(r.map((x) => x.cpuUs)).toFixed(0)} µs (median of ${ROUNDS} rounds of ${PUTS} sequential puts)`);
+    console.log(
+      `${table.padEnd(9)} per put: wall ${median(r.map((x) => x.wallUs)).toFixed(0)} µs, CPU ${median(r.map((x) => x.cpuUs)).toFixed(0)} µs (median of ${ROUNDS} rounds of ${PUTS} sequential puts)`,
+    );
   }
   const extra = (key: 'wallUs' | 'cpuUs') => median(results.streamed.map((x) => x[key])) - median(results.plain.map((x) => x[key]));
   console.log(`a stream adds: wall ${extra('wallUs').toFixed(0)} µs, CPU ${extra('cpuUs').toFixed(0)} µs per put`);

@@ -29,7 +29,17 @@ const detail = {
     { sku: 'SKU-2', qty: 1, priceCents: 1599 },
   ],
 };
-const event = { version: '0', id: 'e-1', 'detail-type': 'OrderPaid', source: 'orderflow.orders', account: '000000000000', time: '2026-01-01T00:00:00Z', region: 'us-east-1', resources: [], detail };
+const event = {
+  version: '0',
+  id: 'e-1',
+  'detail-type': 'OrderPaid',
+  source: 'orderflow.orders',
+  account: '000000000000',
+  time: '2026-01-01T00:00:00Z',
+  region: 'us-east-1',
+  resources: [],
+  detail,
+};
 const miss = { ...event, detail: { ...detail, status: 'CANCELLED' } };
 const otherSource = { ...event, source: 'other' };
 

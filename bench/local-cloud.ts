@@ -80,7 +80,10 @@ const openLoopAgent = new Agent({ keepAlive: true, maxSockets: 256, timeout: 200
 
 function call(method: string, path: string, token: string, body?: string, via = agent): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const headers = { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }) };
+    const headers = {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+    };
     const req = request(`${API}${path}`, { method, headers, agent: via }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
@@ -120,7 +123,13 @@ async function hops(token: string, orders: { orderId: string; postedAt: number; 
     legs['CONFIRMED→heard'].push(heardAt - at.CONFIRMED);
   }
   return Object.entries(legs)
-    .map(([leg, values]) => `${leg} ${percentile(values.sort((a, b) => a - b), 50).toFixed(0)}`)
+    .map(
+      ([leg, values]) =>
+        `${leg} ${percentile(
+          values.sort((a, b) => a - b),
+          50,
+        ).toFixed(0)}`,
+    )
     .join(', ');
 }
 
@@ -225,7 +234,10 @@ async function main() {
         `latency POST /orders → CONFIRMED over ${SEQUENTIAL} sequential orders: p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`,
       );
       console.log(`latency by leg, p50 ms (from the orders' history): ${await hops(token, sequential)}`);
-      const wrongSequential = await notConfirmedInApi(token, sequential.map((order) => order.orderId));
+      const wrongSequential = await notConfirmedInApi(
+        token,
+        sequential.map((order) => order.orderId),
+      );
       if (wrongSequential > 0) throw new Error(`${wrongSequential} orders announced as confirmed are not CONFIRMED in GET /orders/{id}`);
 
       const started = performance.now();
@@ -246,10 +258,14 @@ async function main() {
       const seconds = (Math.max(...confirmedAt.map((at) => at ?? performance.now())) - started) / 1000;
       const inOrder = confirmedAt.filter((at): at is number => at !== undefined).sort((a, b) => a - b);
       const cpuAfter = cloudCpuMs(child.pid!);
-      console.log(`throughput: ${placed.length} orders by ${CLIENTS} clients, all confirmed in ${seconds.toFixed(1)} s = ${(placed.length / seconds).toFixed(0)} orders/s, lost ${lost}`);
+      console.log(
+        `throughput: ${placed.length} orders by ${CLIENTS} clients, all confirmed in ${seconds.toFixed(1)} s = ${(placed.length / seconds).toFixed(0)} orders/s, lost ${lost}`,
+      );
       if (inOrder.length > WARM_UP_ORDERS) {
         const warmUpSeconds = (inOrder[WARM_UP_ORDERS - 1] - started) / 1000;
-        console.log(`throughput: the first ${WARM_UP_ORDERS} confirmed in ${warmUpSeconds.toFixed(1)} s = ${(WARM_UP_ORDERS / warmUpSeconds).toFixed(0)} orders/s (warming up)`);
+        console.log(
+          `throughput: the first ${WARM_UP_ORDERS} confirmed in ${warmUpSeconds.toFixed(1)} s = ${(WARM_UP_ORDERS / warmUpSeconds).toFixed(0)} orders/s (warming up)`,
+        );
       }
       const benchCpu = process.cpuUsage(benchCpuBefore);
       if (cpuBefore !== undefined && cpuAfter !== undefined) console.log(`cpu: ${cpuPerOrder(cpuBefore, cpuAfter, child.pid!, placed.length)}`);
@@ -273,7 +289,9 @@ async function main() {
     // The same state, started again without --fresh: what a restart of `npm start` costs once it holds data.
     const again = await startLocalCloud(false);
     const restored = /(\d+) queued message\(s\) restored/.exec(again.output())?.[1] ?? '?';
-    console.log(`restart: ${(again.readyMs / 1000).toFixed(2)} s from spawn to the ready line with the state of ${kept.orders} orders kept (${restored} queued messages restored), against ${(readyMs / 1000).toFixed(2)} s fresh`);
+    console.log(
+      `restart: ${(again.readyMs / 1000).toFixed(2)} s from spawn to the ready line with the state of ${kept.orders} orders kept (${restored} queued messages restored), against ${(readyMs / 1000).toFixed(2)} s fresh`,
+    );
     process.kill(-again.child.pid!, 'SIGINT');
     await new Promise((resolve) => again.child.once('exit', resolve));
   }

@@ -20,7 +20,8 @@ function serve(): void {
     'DynamoDB_20120810.GetItem': JSON.stringify({ Item: { pk: { S: 'ORDER#1' }, sk: { S: 'ORDER' }, status: { S: 'PENDING' }, totalCents: { N: '5597' } } }),
     'DynamoDB_20120810.PutItem': '{}',
   };
-  const sns = '<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishResponse>';
+  const sns =
+    '<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishResponse>';
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -53,7 +54,9 @@ async function main() {
     const Key = { pk: { S: 'ORDER#1' }, sk: { S: 'ORDER' } };
     const costs = [
       await measure('DynamoDB GetItem', () => dynamo.send(new GetItemCommand({ TableName: 't', Key, ConsistentRead: true }))),
-      await measure('DynamoDB PutItem', () => dynamo.send(new PutItemCommand({ TableName: 't', Item: { ...Key, v: { N: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' }))),
+      await measure('DynamoDB PutItem', () =>
+        dynamo.send(new PutItemCommand({ TableName: 't', Item: { ...Key, v: { N: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' })),
+      ),
       await measure('SNS Publish', () => sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:t', Message: '{}' }))),
     ];
     const perCall = costs.reduce((a, b) => a + b, 0) / costs.length;

@@ -78,7 +78,10 @@ export class MixedCurrenciesError extends ClientError {
 
 /** A state change the order state machine does not allow. */
 export class IllegalTransitionError extends Error {
-  constructor(readonly from: string, readonly to: string) {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {
     super(`An order cannot go from ${from} to ${to}.`);
     this.name = 'IllegalTransitionError';
   }

@@ -50,7 +50,9 @@ export async function seedStageCatalog(options: SeedCatalogOptions, client: Dyna
   const result: SeedCatalogResult = { tableName, written: [], alreadyThere: [] };
   for (const product of SAMPLE_CATALOG) {
     try {
-      await client.send(new PutCommand({ TableName: tableName, Item: { ...productKey(product.sku), ...product }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await client.send(
+        new PutCommand({ TableName: tableName, Item: { ...productKey(product.sku), ...product }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
       result.written.push(product.sku);
     } catch (error) {
       if (error instanceof ResourceNotFoundException || (error as { name?: string }).name === 'ResourceNotFoundException') {
@@ -68,7 +70,9 @@ async function main(): Promise<void> {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: options.region }));
   try {
     const { tableName, written, alreadyThere } = await seedStageCatalog(options, client);
-    console.log(`${tableName}: ${written.length} product(s) written${alreadyThere.length ? `, ${alreadyThere.length} already there (${alreadyThere.join(', ')})` : ''}`);
+    console.log(
+      `${tableName}: ${written.length} product(s) written${alreadyThere.length ? `, ${alreadyThere.length} already there (${alreadyThere.join(', ')})` : ''}`,
+    );
   } finally {
     client.destroy();
   }

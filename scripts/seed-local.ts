@@ -18,14 +18,16 @@ import { paymentLedger } from '../lib/payments/ledger';
 import type { LocalCloudSeedContext } from '../offline/cloud/provision/seed-module';
 
 /** Puts an item unless one with its key is there; resolves to whether it wrote. */
-const putOnce = (TableName: string) => (Item: Record<string, unknown>): Promise<boolean> =>
-  dynamo.send(new PutCommand({ TableName, Item, ConditionExpression: 'attribute_not_exists(pk)' })).then(
-    () => true,
-    (error) => {
-      if (!isConditionFailure(error)) throw error;
-      return false;
-    },
-  );
+const putOnce =
+  (TableName: string) =>
+  (Item: Record<string, unknown>): Promise<boolean> =>
+    dynamo.send(new PutCommand({ TableName, Item, ConditionExpression: 'attribute_not_exists(pk)' })).then(
+      () => true,
+      (error) => {
+        if (!isConditionFailure(error)) throw error;
+        return false;
+      },
+    );
 
 export async function seed({ environment, serviceDir }: LocalCloudSeedContext): Promise<void> {
   const put = putOnce(environment.TABLE_NAME);
@@ -39,7 +41,12 @@ export async function seed({ environment, serviceDir }: LocalCloudSeedContext): 
  * processPayment's order PENDING, reserveInventory's PAID with its charge captured, notifyCustomer's
  * CONFIRMED. The ids are read from the events themselves: they stay the one place those ids are written.
  */
-async function seedSamples(eventsDir: string, put: (item: Record<string, unknown>) => Promise<boolean>, importsBucket: string, tableName: string): Promise<void> {
+async function seedSamples(
+  eventsDir: string,
+  put: (item: Record<string, unknown>) => Promise<boolean>,
+  importsBucket: string,
+  tableName: string,
+): Promise<void> {
   const readEvent = (name: string) => JSON.parse(readFileSync(join(eventsDir, name), 'utf8'));
   const orderIdIn = (name: string): string => JSON.parse(readEvent(name).Records[0].Sns.Message).orderId;
   const getOrder = readEvent('getOrder.json');
@@ -91,7 +98,9 @@ async function seedSamples(eventsDir: string, put: (item: Record<string, unknown
   if (paidSample) {
     // A PAID order is filed for the sweep, which announces it again once stalled: this one waits for
     // `invoke local -f reserveInventory` instead.
-    await dynamo.send(new UpdateCommand({ TableName: tableName, Key: { pk: `ORDER#${paidSample.orderId}`, sk: 'ORDER' }, UpdateExpression: 'REMOVE gsi1pk, gsi1sk' }));
+    await dynamo.send(
+      new UpdateCommand({ TableName: tableName, Key: { pk: `ORDER#${paidSample.orderId}`, sk: 'ORDER' }, UpdateExpression: 'REMOVE gsi1pk, gsi1sk' }),
+    );
   }
   const confirmedSample = await paid(orderIdIn('notifyCustomer.json'));
   if (confirmedSample) {
@@ -102,7 +111,12 @@ async function seedSamples(eventsDir: string, put: (item: Record<string, unknown
   if (await put({ pk: `IMPORT#${record.importId}`, sk: 'IMPORT', ...record })) {
     // Uploading it fires the S3 trigger, as a customer's upload would.
     await s3.send(
-      new PutObjectCommand({ Bucket: importsBucket, Key: importObjectKey(record.importId), Body: readFileSync(join(eventsDir, 'importOrders.csv')), ContentType: 'text/csv' }),
+      new PutObjectCommand({
+        Bucket: importsBucket,
+        Key: importObjectKey(record.importId),
+        Body: readFileSync(join(eventsDir, 'importOrders.csv')),
+        ContentType: 'text/csv',
+      }),
     );
   }
 }

@@ -20,7 +20,10 @@ export function catalogStore(tableName: string) {
   return {
     async list(): Promise<Product[]> {
       const products: Product[] = [];
-      const pages = paginateQuery({ client: dynamo }, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': CATALOG } });
+      const pages = paginateQuery(
+        { client: dynamo },
+        { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': CATALOG } },
+      );
       for await (const page of pages) products.push(...(page.Items ?? []).map(toProduct));
       return products;
     },

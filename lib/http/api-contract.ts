@@ -91,6 +91,13 @@ export const ROUTES: Route[] = [
   },
   { method: 'get', path: '/orders/{orderId}', summary: 'An order of the caller', auth: true, responses: { 200: 'Order' }, errors: [400, 404] },
   { method: 'post', path: '/imports', summary: 'Start a CSV import: a presigned upload URL', auth: true, responses: { 201: 'ImportCreated' }, errors: [] },
-  { method: 'get', path: '/imports/{importId}', summary: 'An import of the caller and its outcome', auth: true, responses: { 200: 'Import' }, errors: [400, 404] },
+  {
+    method: 'get',
+    path: '/imports/{importId}',
+    summary: 'An import of the caller and its outcome',
+    auth: true,
+    responses: { 200: 'Import' },
+    errors: [400, 404],
+  },
   { method: 'get', path: '/reports/sales', summary: 'Sales of a day (?date=YYYY-MM-DD, UTC)', auth: true, responses: { 200: 'SalesReport' }, errors: [400] },
 ];

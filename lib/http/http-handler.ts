@@ -23,10 +23,7 @@ export type HttpEvent<Body = unknown> = Omit<APIGatewayProxyEventV2, 'body'> & {
 type Options = { jsonBody?: boolean };
 
 /** Wraps an HTTP handler in the one Middy chain every route shares. */
-export function httpHandler<Body = unknown>(
-  fn: (event: HttpEvent<Body>, context: Context) => Promise<HttpResult>,
-  options: Options = {},
-) {
+export function httpHandler<Body = unknown>(fn: (event: HttpEvent<Body>, context: Context) => Promise<HttpResult>, options: Options = {}) {
   const chain = middy<HttpEvent<Body>, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer() as MiddlewareObj<HttpEvent<Body>>)
     .use(requestContext())

@@ -4,9 +4,7 @@ import { parse } from 'csv-parse/sync';
 
 export const CSV_HEADER = ['sku', 'quantity', 'paymentToken'] as const;
 
-export type CsvRow =
-  | { row: number; ok: true; sku: string; quantity: string; paymentToken: string }
-  | { row: number; ok: false; code: string; message: string };
+export type CsvRow = { row: number; ok: true; sku: string; quantity: string; paymentToken: string } | { row: number; ok: false; code: string; message: string };
 
 export class InvalidHeaderError extends Error {
   constructor(found: string[]) {

@@ -28,7 +28,10 @@ export type IdempotencyClaim = { key: string; requestHash: string };
 export type Created = { order: Order; created: boolean };
 export type Transitioned = { order: Order; changed: boolean };
 /** A conditional DynamoDB update, as one item of a transaction. */
-export type ConditionalUpdate = { TableName: string; Key: Record<string, unknown>; UpdateExpression: string; ConditionExpression: string } & Record<string, unknown>;
+export type ConditionalUpdate = { TableName: string; Key: Record<string, unknown>; UpdateExpression: string; ConditionExpression: string } & Record<
+  string,
+  unknown
+>;
 export type TransitionedWith =
   /** Both written. */
   | { outcome: 'CHANGED'; order: Order }
@@ -55,7 +58,14 @@ export function transitionWrite(tableName: string, order: Order, to: OrderStatus
     UpdateExpression: `SET #status = :to, history = :history, version = :version${filing.expression}`,
     ConditionExpression: '#status = :from AND version = :seen',
     ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':to': to, ':from': order.status, ':history': next.history, ':version': next.version, ':seen': order.version, ...filing.values },
+    ExpressionAttributeValues: {
+      ':to': to,
+      ':from': order.status,
+      ':history': next.history,
+      ':version': next.version,
+      ':seen': order.version,
+      ...filing.values,
+    },
   };
   return { next, update };
 }
@@ -145,8 +155,7 @@ export function orderStore(tableName: string) {
     },
 
     /** Ids of PENDING orders created before the cutoff, oldest first. */
-    pendingBefore: (cutoff: Date, limit: number): Promise<string[]> =>
-      sweepIndexIds(tableName, SWEEP_INDEX.pending, cutoff.toISOString(), limit),
+    pendingBefore: (cutoff: Date, limit: number): Promise<string[]> => sweepIndexIds(tableName, SWEEP_INDEX.pending, cutoff.toISOString(), limit),
 
     /** Ids of orders PAID before the cutoff and not confirmed or cancelled since, oldest first. */
     paidBefore: (cutoff: Date, limit: number): Promise<string[]> => sweepIndexIds(tableName, SWEEP_INDEX.paid, cutoff.toISOString(), limit),

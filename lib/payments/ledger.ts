@@ -72,7 +72,11 @@ export function paymentLedger(tableName: string) {
 
     /** The write that captures a charge on an unsettled ledger. */
     captureWrite: (orderId: string, chargeId: string) =>
-      settleWrite(orderId, 'SET #status = :charged, chargeId = :chargeId, charges = charges + :one', { ':charged': 'CHARGED', ':chargeId': chargeId, ':one': 1 }),
+      settleWrite(orderId, 'SET #status = :charged, chargeId = :chargeId, charges = charges + :one', {
+        ':charged': 'CHARGED',
+        ':chargeId': chargeId,
+        ':one': 1,
+      }),
 
     /** The write that records a permanent decline on an unsettled ledger. */
     declineWrite: (orderId: string) => settleWrite(orderId, 'SET #status = :declined', { ':declined': 'DECLINED' }),

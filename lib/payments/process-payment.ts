@@ -32,7 +32,10 @@ export async function processPayment(deps: ProcessPaymentDeps, orderId: string):
     if (decision === 'TRY_AGAIN') throw new TransientError(`Payment gateway unavailable (attempt ${payment.attempts})`);
     // The charge and the order's move are one transaction: an order is never read PAID without its
     // charge, nor charged while it expires (then neither happens).
-    const [to, settle] = decision === 'APPROVED' ? (['PAID', deps.ledger.captureWrite(orderId, deps.newId())] as const) : (['PAYMENT_FAILED', deps.ledger.declineWrite(orderId)] as const);
+    const [to, settle] =
+      decision === 'APPROVED'
+        ? (['PAID', deps.ledger.captureWrite(orderId, deps.newId())] as const)
+        : (['PAYMENT_FAILED', deps.ledger.declineWrite(orderId)] as const);
     const result = await deps.orders.transitionWith(order, to, deps.clock(), settle);
     if (result.outcome === 'MOVED_ON') return result.order;
     // Settled meanwhile by a concurrent delivery, whose transaction moved the order too.

@@ -31,7 +31,10 @@ export function activityStore(tableName: string) {
 
     async day(date: string): Promise<ActivityFact[]> {
       const facts: ActivityFact[] = [];
-      const pages = paginateQuery({ client: dynamo }, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': dayKey(date) } });
+      const pages = paginateQuery(
+        { client: dynamo },
+        { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': dayKey(date) } },
+      );
       for await (const page of pages) {
         // The table's items of a day are the facts `apply` wrote, field for field.
         for (const item of (page.Items ?? []) as ActivityFact[]) {

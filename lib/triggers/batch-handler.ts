@@ -20,11 +20,7 @@ const EVENT_TYPES = { sqs: EventType.SQS, kinesis: EventType.KinesisDataStreams 
  * The Middy chain of poll-based functions: each record is handled on its own, and only the records
  * that failed are reported back (ReportBatchItemFailures), so one bad message cannot sink a batch.
  */
-export function batchHandler<S extends keyof Source>(
-  source: S,
-  handleRecord: (record: Source[S][1]) => Promise<void>,
-  options: BatchOptions = {},
-) {
+export function batchHandler<S extends keyof Source>(source: S, handleRecord: (record: Source[S][1]) => Promise<void>, options: BatchOptions = {}) {
   const processor = new BatchProcessor(EVENT_TYPES[source]);
   const recordHandler = async (record: Source[S][1]) => {
     try {
@@ -51,8 +47,7 @@ export function batchHandler<S extends keyof Source>(
     );
 }
 
-const recordId = (record: SQSRecord | KinesisStreamRecord) =>
-  'messageId' in record ? record.messageId : record.kinesis.sequenceNumber;
+const recordId = (record: SQSRecord | KinesisStreamRecord) => ('messageId' in record ? record.messageId : record.kinesis.sequenceNumber);
 
 function isLastDelivery(record: SQSRecord | KinesisStreamRecord, deadLetterAfterReceives: number | undefined): boolean {
   if (!deadLetterAfterReceives || !('messageId' in record)) return false;

@@ -26,7 +26,10 @@ const send = (message: FromCloud) => process.connected && process.send?.(message
 // The event sources invoke the functions in the parent, which runs them, over this IPC channel.
 const invocations = new Map<number, (invocation: Invocation) => void>();
 let lastInvocation = 0;
-const UNANSWERED: Invocation = { ok: false, error: { errorType: 'LocalCloudStopping', errorMessage: 'The functions process is gone or the local cloud is stopping' } };
+const UNANSWERED: Invocation = {
+  ok: false,
+  error: { errorType: 'LocalCloudStopping', errorMessage: 'The functions process is gone or the local cloud is stopping' },
+};
 const invokeInParent: Invoker = (functionName, event) =>
   new Promise((resolve) => {
     if (!process.connected) return resolve(UNANSWERED);
@@ -48,7 +51,9 @@ process.on('message', (message: ToCloud) => void handle(message));
 async function handle(message: ToCloud): Promise<void> {
   if (message.type === 'start') {
     try {
-      cloud = await startLocalCloud(message.config, message.settings, message.stage, message.serviceDir, invokeInParent, (m) => send({ type: 'log', message: m }));
+      cloud = await startLocalCloud(message.config, message.settings, message.stage, message.serviceDir, invokeInParent, (m) =>
+        send({ type: 'log', message: m }),
+      );
       send({ type: 'ready', mode: cloud.mode, environment: cloud.plan.environment, openapiUrl: cloud.openapiUrl });
     } catch (error) {
       send({ type: 'failed', message: (error as Error).message });

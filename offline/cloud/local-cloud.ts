@@ -27,7 +27,14 @@ const POSITIONING_TIMEOUT_MS = 5000;
  * resource of serverless.yml, then the service's seed module. Event sources start later, once the functions can
  * be invoked through `invoke`.
  */
-export async function startLocalCloud(config: ServiceConfig, settings: LocalCloudSettings, stage: string, serviceDir: string, invoke: Invoker, log: (m: string) => void) {
+export async function startLocalCloud(
+  config: ServiceConfig,
+  settings: LocalCloudSettings,
+  stage: string,
+  serviceDir: string,
+  invoke: Invoker,
+  log: (m: string) => void,
+) {
   const plan = planFor(config, settings, stage);
   const endpoints = localEndpoints(settings, plan.region);
   const mode: Mode = await detectMode(settings, process.env.LOCAL_CLOUD);
@@ -35,7 +42,8 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
   // The embedded emulators keep their data here between runs; --fresh (settings.fresh) starts from nothing.
   const stateDir = resolvePath(serviceDir, settings.stateDir, mode);
   if (settings.fresh) rmSync(stateDir, { recursive: true, force: true });
-  if (settings.fresh && mode === 'docker') log('--fresh: the containers keep their data (docker compose down to drop it); only the stream positions start anew');
+  if (settings.fresh && mode === 'docker')
+    log('--fresh: the containers keep their data (docker compose down to drop it); only the stream positions start anew');
   // The embedded Kinesis (and DynamoDB) say when records are written; LocalStack cannot, so there shards are polled.
   const streamWrites = mode === 'embedded' ? createWakeSignal() : undefined;
   if (mode === 'embedded') {
@@ -82,7 +90,12 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
       const sendToDestination = createDestinationSender(clients, { asyncQueueOf: (functionName) => eventQueues.get(functionName), log });
       for (const consumer of plan.asyncConsumers) {
         consumers.push(
-          startAsyncConsumer(consumer, { ...common, sendToDestination, retryDelaysSeconds: settings.asyncRetryDelaysSeconds, concurrency: settings.asyncConcurrency }),
+          startAsyncConsumer(consumer, {
+            ...common,
+            sendToDestination,
+            retryDelaysSeconds: settings.asyncRetryDelaysSeconds,
+            concurrency: settings.asyncConcurrency,
+          }),
         );
       }
       consumers.push(startScheduler(plan.schedules, common));
@@ -96,7 +109,15 @@ export async function startLocalCloud(config: ServiceConfig, settings: LocalClou
         }
         const start = mapping.source === 'kinesis' ? startKinesisPoller : startDynamoDBStreamsPoller;
         const filter = compileFilterCriteria(mapping.source, mapping.filterPatterns, `${mapping.functionKey}: stream.filterPatterns`);
-        const poller = start(mapping, { ...common, checkpoints, idlePollMs: settings.kinesisIdlePollMs, writes: streamWrites, retryDelayMs: settings.kinesisRetryDelayMs, sendToDestination, filter });
+        const poller = start(mapping, {
+          ...common,
+          checkpoints,
+          idlePollMs: settings.kinesisIdlePollMs,
+          writes: streamWrites,
+          retryDelayMs: settings.kinesisRetryDelayMs,
+          sendToDestination,
+          filter,
+        });
         consumers.push(poller);
         positioned.push(poller.positioned);
       }

@@ -13,7 +13,10 @@ export type OpenApiServer = { url: string; stop(): Promise<void> };
  */
 export async function startOpenApiServer(options: { serviceDir: string; file: string; port: number; apiUrl: string }): Promise<OpenApiServer> {
   const path = resolvePath(options.serviceDir, options.file);
-  const readDocument = async () => ({ ...(JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>), servers: [{ url: options.apiUrl, description: 'the local cloud' }] });
+  const readDocument = async () => ({
+    ...(JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>),
+    servers: [{ url: options.apiUrl, description: 'the local cloud' }],
+  });
   await readDocument().catch((error: Error) => {
     throw new Error(`custom.localCloud.openapi: ${options.file} is not a readable JSON document (${error.message})`);
   });

@@ -8,7 +8,12 @@ export const deliveryQueues = (plan: LocalCloudPlan) => [
   ...new Set([
     ...plan.subscriptions.map((s) => s.queue),
     ...plan.notifications.map((n) => n.queue),
-    ...plan.eventRules.flatMap((rule) => rule.targets.flatMap((t) => [t.arn, t.deadLetterArn ?? '']).filter((arn) => arn.startsWith('arn:aws:sqs:')).map(nameFromArn)),
+    ...plan.eventRules.flatMap((rule) =>
+      rule.targets
+        .flatMap((t) => [t.arn, t.deadLetterArn ?? ''])
+        .filter((arn) => arn.startsWith('arn:aws:sqs:'))
+        .map(nameFromArn),
+    ),
   ]),
 ];
 
@@ -40,7 +45,9 @@ export function startQueueBridge(plan: LocalCloudPlan, clients: LocalClients, lo
         if (Messages.length === 0) continue;
         const entries = Messages.map((m, i) => ({ Id: String(i), MessageBody: m.Body!, MessageAttributes: m.MessageAttributes }));
         await clients.sqs.send(new SendMessageBatchCommand({ QueueUrl: to, Entries: entries }));
-        await clients.edgeSqs.send(new DeleteMessageBatchCommand({ QueueUrl: from, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+        await clients.edgeSqs.send(
+          new DeleteMessageBatchCommand({ QueueUrl: from, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+        );
       } catch (error) {
         if (abort.signal.aborted) return;
         log(`queue bridge ${name}: ${(error as Error).message}`);

@@ -28,7 +28,19 @@ const EVENT_PROPERTIES: Record<string, readonly string[]> = {
   ],
   s3: ['bucket', 'event', 'rules', 'existing', 'forceDeploy'],
   schedule: ['rate', 'enabled', 'input', 'name', 'description'],
-  eventBridge: ['eventBus', 'pattern', 'schedule', 'input', 'inputPath', 'inputTransformer', 'retryPolicy', 'deadLetterQueueArn', 'name', 'enabled', 'description'],
+  eventBridge: [
+    'eventBus',
+    'pattern',
+    'schedule',
+    'input',
+    'inputPath',
+    'inputTransformer',
+    'retryPolicy',
+    'deadLetterQueueArn',
+    'name',
+    'enabled',
+    'description',
+  ],
 };
 
 /** Nested properties the local cloud honours, where only some of an object's are. */
@@ -50,10 +62,26 @@ const FUNCTION_PROPERTIES_NOT_RUN: Record<string, string> = {
 };
 
 /** Resource types the local cloud creates. */
-const CREATED = ['AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::DynamoDB::Table', 'AWS::Kinesis::Stream', 'AWS::S3::Bucket', 'AWS::Events::EventBus', 'AWS::Events::Rule'];
+const CREATED = [
+  'AWS::SQS::Queue',
+  'AWS::SNS::Topic',
+  'AWS::SNS::Subscription',
+  'AWS::DynamoDB::Table',
+  'AWS::Kinesis::Stream',
+  'AWS::S3::Bucket',
+  'AWS::Events::EventBus',
+  'AWS::Events::Rule',
+];
 
 /** Access, logs, alarms and keys: nothing runs differently without them locally. */
-const DEPLOY_ONLY = [/^AWS::IAM::/, /^AWS::Logs::/, /^AWS::CloudWatch::/, /^AWS::KMS::/, /^AWS::Lambda::Permission$/, /^AWS::(SQS::QueuePolicy|SNS::TopicPolicy|S3::BucketPolicy|Events::Archive)$/];
+const DEPLOY_ONLY = [
+  /^AWS::IAM::/,
+  /^AWS::Logs::/,
+  /^AWS::CloudWatch::/,
+  /^AWS::KMS::/,
+  /^AWS::Lambda::Permission$/,
+  /^AWS::(SQS::QueuePolicy|SNS::TopicPolicy|S3::BucketPolicy|Events::Archive)$/,
+];
 
 export type AuditedService = {
   functions?: Record<string, { events?: unknown[] } & Record<string, unknown>>;

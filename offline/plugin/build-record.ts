@@ -16,7 +16,10 @@ const fingerprint = (path: string) => describe(statSync(path, { throwIfNoEntry: 
 /** Options with plugins cannot be compared (functions): their builds are never reused. */
 export const recordable = (options: BuildOptions) => !options.plugins?.length;
 
-const optionsKey = (options: BuildOptions) => createHash('sha256').update(JSON.stringify({ esbuild: version, options })).digest('hex');
+const optionsKey = (options: BuildOptions) =>
+  createHash('sha256')
+    .update(JSON.stringify({ esbuild: version, options }))
+    .digest('hex');
 
 /**
  * The record of a build that started at `startedAt`, or none when an input changed meanwhile (the

@@ -1,4 +1,11 @@
-import { DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import type { LocalClients } from '../cloud/provision/clients';
 import { nameFromArn } from '../cloud/provision/intrinsics';
 import type { LocalCloudPlan } from '../cloud/provision/plan';
@@ -27,7 +34,15 @@ export function failureQueues(plan: LocalCloudPlan): FailureQueue[] {
     found.push({ kind: 'async-destination', queue: c.onFailure.name, functionKey: c.functionKey, eventQueue: c.queue });
   }
   for (const c of plan.streamConsumers) {
-    if (c.onFailure?.kind === 'sqs') found.push({ kind: 'stream-destination', queue: c.onFailure.name, functionKey: c.functionKey, functionName: c.functionName, source: c.source, stream: c.stream });
+    if (c.onFailure?.kind === 'sqs')
+      found.push({
+        kind: 'stream-destination',
+        queue: c.onFailure.name,
+        functionKey: c.functionKey,
+        functionName: c.functionName,
+        source: c.source,
+        stream: c.stream,
+      });
   }
   return found;
 }
@@ -80,7 +95,9 @@ export async function redrive(plan: LocalCloudPlan, clients: LocalClients, queue
 
 async function sendBack(plan: LocalCloudPlan, target: FailureQueue, message: Message, clients: LocalClients, log: (m: string) => void): Promise<boolean> {
   if (target.kind === 'dead-letter') {
-    await clients.sqs.send(new SendMessageCommand({ QueueUrl: await url(clients, target.source), MessageBody: message.Body, MessageAttributes: message.MessageAttributes }));
+    await clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: await url(clients, target.source), MessageBody: message.Body, MessageAttributes: message.MessageAttributes }),
+    );
     return true;
   }
   const record = JSON.parse(message.Body ?? '{}');
@@ -95,10 +112,13 @@ async function sendBack(plan: LocalCloudPlan, target: FailureQueue, message: Mes
   }
   // A stream destination holds the batch's position, not its records: read them again and invoke.
   const info = record.KinesisBatchInfo ?? record.DDBStreamBatchInfo;
-  const source = target.source === 'kinesis' ? kinesisSource(clients.kinesis, target.stream) : dynamodbStreamsSource(clients.dynamodb, clients.dynamodbStreams, target.stream, plan.region);
+  const source =
+    target.source === 'kinesis'
+      ? kinesisSource(clients.kinesis, target.stream)
+      : dynamodbStreamsSource(clients.dynamodb, clients.dynamodbStreams, target.stream, plan.region);
   const records = await readRange(source, info.streamArn, info.shardId, info.startSequenceNumber, info.endSequenceNumber);
   const result = await invoke(clients.lambda, target.functionName, { Records: records.map((r) => r.lambdaRecord) });
-  const failures = result.ok ? (result.payload as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures ?? [] : ['error'];
+  const failures = result.ok ? ((result.payload as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures ?? []) : ['error'];
   if (failures.length > 0) log(`${target.functionKey} still fails on ${info.startSequenceNumber}..${info.endSequenceNumber}; kept in ${target.queue}`);
   return failures.length === 0;
 }

@@ -20,7 +20,13 @@ type Serverless = {
   processedInput: { commands: string[] };
   serviceDir: string;
 };
-type Log = { (message: string): void; verbose(message: string): void; notice(message: string): void; warning(message: string): void; error(message: string): void };
+type Log = {
+  (message: string): void;
+  verbose(message: string): void;
+  notice(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+};
 
 // The Lambda runtime of serverless-offline (hapi and its routes), which serverless-offline-sqs and
 // serverless-offline load right after this plugin's offline:start:init: loaded while the local cloud
@@ -38,7 +44,9 @@ export class LocalCloudPlugin {
     offline: {
       commands: {
         start: {
-          options: { fresh: { usage: 'Start the local cloud from an empty state, deleting what the last run kept (also LOCAL_CLOUD_FRESH=1)', type: 'boolean' } },
+          options: {
+            fresh: { usage: 'Start the local cloud from an empty state, deleting what the last run kept (also LOCAL_CLOUD_FRESH=1)', type: 'boolean' },
+          },
         },
       },
     },
@@ -99,13 +107,29 @@ export class LocalCloudPlugin {
   private settings(): LocalCloudSettings {
     const custom = this.serverless.service.custom ?? {};
     const offline = custom['serverless-offline'] ?? {};
-    const merged = { ...DEFAULT_SETTINGS, httpPort: offline.httpPort ?? 3000, lambdaPort: offline.lambdaPort ?? DEFAULT_SETTINGS.lambdaPort, ...custom.localCloud };
+    const merged = {
+      ...DEFAULT_SETTINGS,
+      httpPort: offline.httpPort ?? 3000,
+      lambdaPort: offline.lambdaPort ?? DEFAULT_SETTINGS.lambdaPort,
+      ...custom.localCloud,
+    };
     // Ports may arrive as strings from ${env:...}.
     const environment = Object.fromEntries(Object.entries(merged.environment ?? {}).map(([key, value]) => [key, String(value)]));
     const fresh = Boolean(this.options.fresh) || ['1', 'true'].includes(process.env.LOCAL_CLOUD_FRESH ?? '');
     const stateDir = process.env.LOCAL_CLOUD_STATE_DIR || merged.stateDir;
     const persist = process.env.LOCAL_CLOUD_PERSIST ? process.env.LOCAL_CLOUD_PERSIST !== '0' : merged.persist;
-    return { ...merged, environment, fresh, stateDir, persist, httpPort: Number(merged.httpPort), lambdaPort: Number(merged.lambdaPort), sqsPort: Number(merged.sqsPort), edgePort: Number(merged.edgePort), openapiPort: Number(merged.openapiPort) };
+    return {
+      ...merged,
+      environment,
+      fresh,
+      stateDir,
+      persist,
+      httpPort: Number(merged.httpPort),
+      lambdaPort: Number(merged.lambdaPort),
+      sqsPort: Number(merged.sqsPort),
+      edgePort: Number(merged.edgePort),
+      openapiPort: Number(merged.openapiPort),
+    };
   }
 
   /** Resolved environment, SDK endpoints and `custom.localCloud.environment`, for the handlers and for this process. */
@@ -120,7 +144,12 @@ export class LocalCloudPlugin {
     this.printAudit();
     this.filterSqsRecords();
     const { service, provider, functions, resources } = this.serverless.service;
-    const config: ServiceConfig = { service, provider: { region: provider.region, environment: provider.environment, s3: provider.s3, timeout: provider.timeout }, functions, resources };
+    const config: ServiceConfig = {
+      service,
+      provider: { region: provider.region, environment: provider.environment, s3: provider.s3, timeout: provider.timeout },
+      functions,
+      resources,
+    };
     this.cloudProcess ??= this.forkCloud();
     const starting = this.cloudProcess.start({ config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir });
     starting.catch(() => undefined); // reported below, once the build started too

@@ -68,11 +68,7 @@ function startLocalCloud(fresh: boolean): Promise<{ child: ChildProcess; readyMs
 }
 
 /** The Serverless process's children (the forked cloud process among them), from /proc. */
-const childrenOf = (pid: number): number[] =>
-  readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-    .split(' ')
-    .filter(Boolean)
-    .map(Number);
+const childrenOf = (pid: number): number[] => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
 
 async function killOutright(child: ChildProcess): Promise<void> {
   const cloudProcesses = childrenOf(child.pid!);
@@ -109,7 +105,11 @@ async function api(method: string, path: string, token: string, body?: unknown) 
 
 /** Every order in the table, by id: what the report must count, once each. */
 async function ordersInTable(): Promise<Map<string, { status: string; createdAt: string; customerId: string }>> {
-  const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${PORTS.edge}`, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const dynamodb = new DynamoDBClient({
+    region: 'us-east-1',
+    endpoint: `http://127.0.0.1:${PORTS.edge}`,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const orders = new Map<string, { status: string; createdAt: string; customerId: string }>();
   for await (const page of paginateScan({ client: dynamodb }, { TableName: TABLE, ConsistentRead: true })) {
     for (const item of page.Items ?? []) {

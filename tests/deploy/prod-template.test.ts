@@ -168,7 +168,9 @@ describe('sls package --stage prod', () => {
 
   test('a business metric that means trouble alarms on its first count', () => {
     expect(checkMetricAlarms(template, 'orderflow', { service: 'orderflow' }, ['DeadLettered'])).toEqual([]);
-    expect(functions.get('processPayment')!.resource.Properties.Environment.Variables.DEAD_LETTER_AFTER_RECEIVES).toBe(String(param('prod', 'paymentsMaxReceiveCount')));
+    expect(functions.get('processPayment')!.resource.Properties.Environment.Variables.DEAD_LETTER_AFTER_RECEIVES).toBe(
+      String(param('prod', 'paymentsMaxReceiveCount')),
+    );
   });
 
   test('every dead-letter and on-failure queue alarms on its first message and keeps 14 days', () => {
@@ -333,7 +335,10 @@ describe('the checks catch a broken template', () => {
 
   test('a new failures queue without an alarm or retention, and a DLQ whose alarm was removed', () => {
     const b = broken((t) => {
-      t.Resources.ShipOrderFailuresQueue = { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'orderflow-prod-ship-order-failures', SqsManagedSseEnabled: true } };
+      t.Resources.ShipOrderFailuresQueue = {
+        Type: 'AWS::SQS::Queue',
+        Properties: { QueueName: 'orderflow-prod-ship-order-failures', SqsManagedSseEnabled: true },
+      };
       delete t.Resources.PaymentsDeadLetterQueueAlarm;
     });
     expect(checkQueueAlarms(b.template)).toHaveLength(2);
@@ -355,7 +360,9 @@ describe('the checks catch a broken template', () => {
       delete t.Resources.DeadLetteredAlarm;
     });
     expect(checkActiveTracing(b.functions)).toEqual(['health has no active X-Ray tracing']);
-    expect(checkNoWildcards(b.template, WILDCARD_RESOURCE_ACTIONS)).toEqual(['GetOrderIamRoleLambdaExecution allows xray:GetTraceSummaries on every resource (*)']);
+    expect(checkNoWildcards(b.template, WILDCARD_RESOURCE_ACTIONS)).toEqual([
+      'GetOrderIamRoleLambdaExecution allows xray:GetTraceSummaries on every resource (*)',
+    ]);
     expect(checkMetricAlarms(b.template, 'orderflow', { service: 'orderflow' }, ['DeadLettered'])).toEqual(['no alarm on orderflow/DeadLettered > 0']);
   });
 

@@ -178,7 +178,8 @@ export function checkLogGroups(template: Template, functions: Map<string, Lambda
   for (const fn of functions.values()) {
     const group = groups.get(`/aws/lambda/${fn.resource.Properties.FunctionName}`);
     if (!group) problems.push(`${fn.name} has no log group in the stack (Lambda would create one that never expires)`);
-    else if (group.Properties.RetentionInDays !== retentionInDays) problems.push(`${fn.name}'s logs are kept ${group.Properties.RetentionInDays ?? 'forever'} days, not ${retentionInDays}`);
+    else if (group.Properties.RetentionInDays !== retentionInDays)
+      problems.push(`${fn.name}'s logs are kept ${group.Properties.RetentionInDays ?? 'forever'} days, not ${retentionInDays}`);
   }
   return problems;
 }
@@ -194,10 +195,9 @@ export function deadLetterQueues(template: Template): string[] {
     const redriveTarget = target(queue.Properties?.RedrivePolicy?.deadLetterTargetArn);
     if (redriveTarget) queues.add(redriveTarget);
   }
-  const destinations = [
-    ...resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig'),
-    ...resourcesOfType(template, 'AWS::Lambda::EventSourceMapping'),
-  ].map(([, resource]) => target(resource.Properties?.DestinationConfig?.OnFailure?.Destination));
+  const destinations = [...resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig'), ...resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')].map(
+    ([, resource]) => target(resource.Properties?.DestinationConfig?.OnFailure?.Destination),
+  );
   for (const destination of destinations) if (destination) queues.add(destination);
   return [...queues].sort();
 }
@@ -214,21 +214,29 @@ export function checkAlarmTopic(template: Template, topicLogicalId: string): str
   const keyId = target(topic.Properties.KmsMasterKeyId);
   const key = keyId ? template.Resources[keyId] : undefined;
   if (key?.Type !== 'AWS::KMS::Key') {
-    problems.push(`${topicLogicalId} must be encrypted with a key of this stack: CloudWatch cannot use the AWS managed key (${JSON.stringify(topic.Properties.KmsMasterKeyId)})`);
+    problems.push(
+      `${topicLogicalId} must be encrypted with a key of this stack: CloudWatch cannot use the AWS managed key (${JSON.stringify(topic.Properties.KmsMasterKeyId)})`,
+    );
   } else {
     const grantsCloudWatch = asList(key.Properties.KeyPolicy?.Statement).some(
-      (s: any) => s.Effect === 'Allow' && asList(s.Principal?.Service).includes('cloudwatch.amazonaws.com') && ['kms:Decrypt', 'kms:GenerateDataKey*'].every((a) => asList(s.Action).includes(a)),
+      (s: any) =>
+        s.Effect === 'Allow' &&
+        asList(s.Principal?.Service).includes('cloudwatch.amazonaws.com') &&
+        ['kms:Decrypt', 'kms:GenerateDataKey*'].every((a) => asList(s.Action).includes(a)),
     );
     if (!grantsCloudWatch) problems.push(`${keyId}'s key policy does not let CloudWatch encrypt notifications (kms:Decrypt, kms:GenerateDataKey*)`);
   }
   const policies = resourcesOfType(template, 'AWS::SNS::TopicPolicy').filter(([, p]) => asList(p.Properties.Topics).some((t) => target(t) === topicLogicalId));
   const cloudWatchMayPublish = policies.some(([, p]) =>
-    asList(p.Properties.PolicyDocument?.Statement).some((s: any) => s.Effect === 'Allow' && asList(s.Principal?.Service).includes('cloudwatch.amazonaws.com') && asList(s.Action).includes('sns:Publish')),
+    asList(p.Properties.PolicyDocument?.Statement).some(
+      (s: any) => s.Effect === 'Allow' && asList(s.Principal?.Service).includes('cloudwatch.amazonaws.com') && asList(s.Action).includes('sns:Publish'),
+    ),
   );
   if (!cloudWatchMayPublish) problems.push(`no topic policy lets CloudWatch publish to ${topicLogicalId}`);
   const subscriptions = resourcesOfType(template, 'AWS::SNS::Subscription').filter(([, s]) => target(s.Properties.TopicArn) === topicLogicalId);
   for (const [logicalId, subscription] of subscriptions) {
-    if (subscription.Properties.Protocol === 'email' && !subscription.Condition) problems.push(`${logicalId} subscribes an e-mail address even when alarmEmail is empty`);
+    if (subscription.Properties.Protocol === 'email' && !subscription.Condition)
+      problems.push(`${logicalId} subscribes an e-mail address even when alarmEmail is empty`);
   }
   for (const alarm of alarms(template)) {
     if (!asList(alarm.AlarmActions).some((action) => target(action) === topicLogicalId)) problems.push(`${alarm.logicalId} does not notify ${topicLogicalId}`);
@@ -239,7 +247,11 @@ export function checkAlarmTopic(template: Template, topicLogicalId: string): str
 /** Every dead-letter and on-failure queue alarms as soon as it holds one message. */
 export function checkQueueAlarms(template: Template): string[] {
   const watched = alarms(template).filter(
-    (a) => a.Namespace === 'AWS/SQS' && a.MetricName === 'ApproximateNumberOfMessagesVisible' && a.Threshold === 0 && a.ComparisonOperator === 'GreaterThanThreshold',
+    (a) =>
+      a.Namespace === 'AWS/SQS' &&
+      a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+      a.Threshold === 0 &&
+      a.ComparisonOperator === 'GreaterThanThreshold',
   );
   return deadLetterQueues(template)
     .filter((queue) => !watched.some((alarm) => target(dimension(alarm, 'QueueName')) === queue))
@@ -248,7 +260,9 @@ export function checkQueueAlarms(template: Template): string[] {
 
 /** Every function alarms on its Errors. */
 export function checkFunctionErrorAlarms(template: Template, functions: Map<string, LambdaFunction>): string[] {
-  const watched = alarms(template).filter((a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'Errors' && a.Threshold === 0 && a.ComparisonOperator === 'GreaterThanThreshold');
+  const watched = alarms(template).filter(
+    (a) => a.Namespace === 'AWS/Lambda' && a.MetricName === 'Errors' && a.Threshold === 0 && a.ComparisonOperator === 'GreaterThanThreshold',
+  );
   return [...functions.values()]
     .filter((fn) => !watched.some((alarm) => target(dimension(alarm, 'FunctionName')) === fn.logicalId))
     .map((fn) => `${fn.name} has no alarm on its Errors`);
@@ -270,7 +284,8 @@ export function checkVisibilityTimeouts(template: Template, functions: Map<strin
     const fn = [...functions.values()].find((f) => f.logicalId === target(mapping.Properties.FunctionName));
     const timeout = fn?.resource.Properties.Timeout ?? 6;
     const visibility = source.Properties.VisibilityTimeout ?? 30;
-    if (visibility < 6 * timeout) problems.push(`${logicalId}: ${source.Properties.QueueName} hides a message ${visibility} s, less than 6 x ${fn?.name}'s ${timeout} s timeout`);
+    if (visibility < 6 * timeout)
+      problems.push(`${logicalId}: ${source.Properties.QueueName} hides a message ${visibility} s, less than 6 x ${fn?.name}'s ${timeout} s timeout`);
   }
   return problems;
 }
@@ -332,5 +347,7 @@ export function checkMetricAlarms(template: Template, namespace: string, dimensi
     alarm.ComparisonOperator === 'GreaterThanThreshold' &&
     Object.entries(dimensions).every(([name, value]) => dimension(alarm, name) === value) &&
     asList(alarm.Dimensions).length === Object.keys(dimensions).length;
-  return metricNames.filter((metricName) => !alarms(template).some((alarm) => matches(alarm, metricName))).map((metricName) => `no alarm on ${namespace}/${metricName} > 0`);
+  return metricNames
+    .filter((metricName) => !alarms(template).some((alarm) => matches(alarm, metricName)))
+    .map((metricName) => `no alarm on ${namespace}/${metricName} > 0`);
 }

@@ -6,7 +6,10 @@ import { dynamo, TABLE } from './support/aws';
 jest.setTimeout(60_000);
 
 const notification = (orderId: string, status: string) =>
-  eventually(async () => (await dynamo.send(new GetCommand({ TableName: TABLE, Key: { pk: `ORDER#${orderId}`, sk: `NOTIFICATION#${status}` } }))).Item, `the ${status} notification of ${orderId}`);
+  eventually(
+    async () => (await dynamo.send(new GetCommand({ TableName: TABLE, Key: { pk: `ORDER#${orderId}`, sk: `NOTIFICATION#${status}` } }))).Item,
+    `the ${status} notification of ${orderId}`,
+  );
 
 describe('the order chain, through the real HTTP API and triggers', () => {
   let token: string;

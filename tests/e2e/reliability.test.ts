@@ -38,9 +38,27 @@ const MIX: { body: OrderBody; expected: Expected }[] = [
   { body: { items: [{ sku: 'SKU-3', quantity: 2 }], paymentToken: 'tok_flaky_1' }, expected: CONFIRMED },
   { body: { items: [{ sku: 'SKU-4', quantity: 1 }], paymentToken: 'tok_flaky_2' }, expected: CONFIRMED },
   { body: { items: [{ sku: 'SKU-OOS', quantity: 1 }], paymentToken: 'tok_visa' }, expected: REFUNDED },
-  { body: { items: [{ sku: 'SKU-1', quantity: 2 }, { sku: 'SKU-OOS', quantity: 1 }], paymentToken: 'tok_flaky_1' }, expected: REFUNDED },
+  {
+    body: {
+      items: [
+        { sku: 'SKU-1', quantity: 2 },
+        { sku: 'SKU-OOS', quantity: 1 },
+      ],
+      paymentToken: 'tok_flaky_1',
+    },
+    expected: REFUNDED,
+  },
   { body: { items: [{ sku: 'SKU-OOS', quantity: 1 }], paymentToken: 'tok_declined' }, expected: DECLINED },
-  { body: { items: [{ sku: 'SKU-2', quantity: 2 }, { sku: 'SKU-3', quantity: 3 }], paymentToken: 'tok_visa' }, expected: CONFIRMED },
+  {
+    body: {
+      items: [
+        { sku: 'SKU-2', quantity: 2 },
+        { sku: 'SKU-3', quantity: 3 },
+      ],
+      paymentToken: 'tok_visa',
+    },
+    expected: CONFIRMED,
+  },
 ];
 
 const TERMINAL = new Set(['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED', 'EXPIRED']);
@@ -94,11 +112,16 @@ async function placeOrder(token: string, body: OrderBody): Promise<string> {
 }
 
 async function readOrder(token: string, orderId: string): Promise<OrderView> {
-  return eventually(async () => {
-    const answer = await call('GET', `/orders/${orderId}`, { token });
-    if (answer.status !== 200 || answer.body?.orderId !== orderId) throw new Error(`GET /orders/${orderId} answered ${answer.status}`);
-    return answer.body as OrderView;
-  }, `order ${orderId}`, 30_000, 250);
+  return eventually(
+    async () => {
+      const answer = await call('GET', `/orders/${orderId}`, { token });
+      if (answer.status !== 200 || answer.body?.orderId !== orderId) throw new Error(`GET /orders/${orderId} answered ${answer.status}`);
+      return answer.body as OrderView;
+    },
+    `order ${orderId}`,
+    30_000,
+    250,
+  );
 }
 
 async function placeOrders(from: number, to: number, tokens: string[], afterPoison: boolean): Promise<void> {
@@ -122,7 +145,9 @@ async function storedStatuses(orderIds: string[]): Promise<Map<string, string>> 
   for (let i = 0; i < orderIds.length; i += 100) {
     let keys: Record<string, unknown>[] | undefined = orderIds.slice(i, i + 100).map((id) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }));
     while (keys && keys.length > 0) {
-      const answer: BatchGetCommandOutput = await dynamo.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: keys, ProjectionExpression: 'orderId, #s', ExpressionAttributeNames: { '#s': 'status' } } } }));
+      const answer: BatchGetCommandOutput = await dynamo.send(
+        new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: keys, ProjectionExpression: 'orderId, #s', ExpressionAttributeNames: { '#s': 'status' } } } }),
+      );
       for (const item of answer.Responses?.[TABLE] ?? []) statuses.set(item.orderId, item.status);
       keys = answer.UnprocessedKeys?.[TABLE]?.Keys;
     }
@@ -145,12 +170,25 @@ async function injectPoison(): Promise<void> {
   const tag = (what: string) => `poison-${run}-${what}`;
   const onPayments = [tag('payments-not-json'), tag('payments-no-order-id'), tag('payments-unknown-order')];
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('payments'), MessageBody: `${onPayments[0]} {"orderId":` }));
-  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('payments'), MessageBody: JSON.stringify({ eventType: 'OrderPlaced', poisonTag: onPayments[1] }) }));
-  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('payments'), MessageBody: JSON.stringify({ eventType: 'OrderPlaced', orderId: randomUUID(), poisonTag: onPayments[2] }) }));
+  await sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl('payments'), MessageBody: JSON.stringify({ eventType: 'OrderPlaced', poisonTag: onPayments[1] }) }),
+  );
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl('payments'),
+      MessageBody: JSON.stringify({ eventType: 'OrderPlaced', orderId: randomUUID(), poisonTag: onPayments[2] }),
+    }),
+  );
   poisonKeys.payments = onPayments;
 
   const publish = (eventType: string, message: string) =>
-    sns.send(new PublishCommand({ TopicArn: ORDER_EVENTS_TOPIC_ARN, Message: message, MessageAttributes: { eventType: { DataType: 'String', StringValue: eventType } } }));
+    sns.send(
+      new PublishCommand({
+        TopicArn: ORDER_EVENTS_TOPIC_ARN,
+        Message: message,
+        MessageAttributes: { eventType: { DataType: 'String', StringValue: eventType } },
+      }),
+    );
   poisonKeys.reserveInventory = [tag('order-paid-not-json'), tag('order-paid-no-order-id')];
   await publish('OrderPaid', `${poisonKeys.reserveInventory[0]} not json`);
   await publish('OrderPaid', JSON.stringify({ eventType: 'OrderPaid', poisonTag: poisonKeys.reserveInventory[1] }));
@@ -238,15 +276,20 @@ async function injectDuplicatesAfterSettling(views: { placed: Placed; view: Orde
 
 /** The report and the projection behind it, read until both agree (the stream may be applying a record meanwhile). */
 async function reportSnapshot(date: string) {
-  return eventually(async () => {
-    const projection = await salesProjection(date);
-    const answer = await call('GET', `/reports/sales?date=${date}`, { token: await tokenFor(`e2e-reliability-${run}-report`) });
-    const again = await salesProjection(date);
-    if (answer.status !== 200) throw new Error(`GET /reports/sales answered ${answer.status}`);
-    const report: Tally = answer.body.totals;
-    const stable = projection.size === again.size && [...projection.values()].every((o) => again.get(o.orderId)?.version === o.version);
-    return stable && same(report, tally(projection.values())) ? { report, projection } : undefined;
-  }, `a stable sales report for ${date}`, 30_000, 500);
+  return eventually(
+    async () => {
+      const projection = await salesProjection(date);
+      const answer = await call('GET', `/reports/sales?date=${date}`, { token: await tokenFor(`e2e-reliability-${run}-report`) });
+      const again = await salesProjection(date);
+      if (answer.status !== 200) throw new Error(`GET /reports/sales answered ${answer.status}`);
+      const report: Tally = answer.body.totals;
+      const stable = projection.size === again.size && [...projection.values()].every((o) => again.get(o.orderId)?.version === o.version);
+      return stable && same(report, tally(projection.values())) ? { report, projection } : undefined;
+    },
+    `a stable sales report for ${date}`,
+    30_000,
+    500,
+  );
 }
 
 const same = (a: Tally, b: Tally) => JSON.stringify(minus(a, b)) === JSON.stringify({ orders: 0, revenueCents: 0, byStatus: {} });
@@ -256,10 +299,14 @@ beforeAll(async () => {
   const started = Date.now();
   const tokens = await Promise.all(Array.from({ length: CUSTOMERS }, (_, c) => tokenFor(`e2e-reliability-${run}-customer-${c}`)));
   // Warm the function instances this load needs with requests that create nothing (a 400 and a 404).
-  await inPool(Array.from({ length: CONCURRENCY * 2 }, (_, i) => i), CONCURRENCY, async (i) => {
-    await call('POST', '/orders', { token: tokens[i % CUSTOMERS], body: {} }).catch(() => undefined);
-    await call('GET', `/orders/${randomUUID()}`, { token: tokens[i % CUSTOMERS] }).catch(() => undefined);
-  });
+  await inPool(
+    Array.from({ length: CONCURRENCY * 2 }, (_, i) => i),
+    CONCURRENCY,
+    async (i) => {
+      await call('POST', '/orders', { token: tokens[i % CUSTOMERS], body: {} }).catch(() => undefined);
+      await call('GET', `/orders/${randomUUID()}`, { token: tokens[i % CUSTOMERS] }).catch(() => undefined);
+    },
+  );
   for (const date of [today, tomorrow]) baseline.set(date, await reportSnapshot(date));
 
   await placeOrders(0, ORDERS / 2, tokens, false);
@@ -273,9 +320,11 @@ beforeAll(async () => {
   // Async retries after 1 s and 2 s, the payments queue's 5 receives 2 s apart: poison settles in ~10-20 s.
   await collectPoison(90_000);
   // Still busy after a minute means something loops; the assertions below then show what it left behind.
-  await waitUntilIdle(['payments', 'reserveInventory-async-events', 'notifyCustomer-async-events', 'importOrders-async-events'], 60_000).catch((error: Error) => {
-    figures.stillBusy = error.message;
-  });
+  await waitUntilIdle(['payments', 'reserveInventory-async-events', 'notifyCustomer-async-events', 'importOrders-async-events'], 60_000).catch(
+    (error: Error) => {
+      figures.stillBusy = error.message;
+    },
+  );
   // One shard delivers in order: once a poison record put now is discarded, every duplicate put before it was applied.
   const barrier = `poison-${run}-activity-barrier`;
   await putKinesisPoison(barrier, (key) => `${key} not json`);
@@ -305,7 +354,10 @@ afterAll(() => {
       `  duplicates injected: payments queue ${figures.duplicates.paymentsQueueInFlight} in flight + ${figures.duplicates.paymentsQueueAfterSettling} after settling; ` +
         `SNS OrderPaid ${figures.duplicates.snsOrderPaid}, SNS terminal ${figures.duplicates.snsTerminal}; ` +
         `Kinesis ${figures.duplicates.kinesisTerminal} latest + ${figures.duplicates.kinesisStale} stale`,
-      `  poison injected/found: ${(Object.keys(FAILURE_QUEUES) as PoisonSource[]).filter((s) => figures.poison[s]).map((s) => `${FAILURE_QUEUES[s]} ${figures.poison[s].injected}/${figures.poison[s].found}`).join(', ')}`,
+      `  poison injected/found: ${(Object.keys(FAILURE_QUEUES) as PoisonSource[])
+        .filter((s) => figures.poison[s])
+        .map((s) => `${FAILURE_QUEUES[s]} ${figures.poison[s].injected}/${figures.poison[s].found}`)
+        .join(', ')}`,
       `  lost (not settled): ${notFinal.length}; wrong final status: ${wrong}; double-charged: ${doubleCharged}; POST /orders retried after a server failure: ${figures.httpRetries}`,
       `  report change from orders of other suites meanwhile: ${JSON.stringify(figures.foreignReportChange ?? 'not measured')}`,
       ...(figures.stillBusy ? [`  ${figures.stillBusy}`] : []),
@@ -318,7 +370,13 @@ describe('reliability: nothing lost, duplicated or charged twice (SPEC §3)', ()
     expect(placed).toHaveLength(ORDERS);
     expect(notFinal).toEqual([]);
     const wrong = placed
-      .map((p) => ({ orderId: p.orderId, token: p.body.paymentToken, skus: p.body.items.map((i) => i.sku), path: finalViews.get(p.orderId)?.history.map((h) => h.status), expected: p.expected.path }))
+      .map((p) => ({
+        orderId: p.orderId,
+        token: p.body.paymentToken,
+        skus: p.body.items.map((i) => i.sku),
+        path: finalViews.get(p.orderId)?.history.map((h) => h.status),
+        expected: p.expected.path,
+      }))
       .filter((o) => JSON.stringify(o.path) !== JSON.stringify(o.expected));
     expect(wrong).toEqual([]);
   });
@@ -326,14 +384,21 @@ describe('reliability: nothing lost, duplicated or charged twice (SPEC §3)', ()
   it('charges each order at most once: CONFIRMED and CANCELLED exactly once, PAYMENT_FAILED never', () => {
     const wrong = placed
       .map((p) => ({ orderId: p.orderId, expected: p.expected, payment: finalViews.get(p.orderId)?.payment }))
-      .filter(({ expected, payment }) => payment?.status !== expected.payment || payment.charges !== expected.charges || Boolean(payment.chargeId) !== (expected.charges === 1));
+      .filter(
+        ({ expected, payment }) =>
+          payment?.status !== expected.payment || payment.charges !== expected.charges || Boolean(payment.chargeId) !== (expected.charges === 1),
+      );
     expect(wrong).toEqual([]);
   });
 
   it('notifies each customer once per order, of its terminal status', async () => {
     const notified = await inPool(placed, CONCURRENCY, async (p) => {
       const { Items = [] } = await dynamo.send(
-        new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :n)', ExpressionAttributeValues: { ':pk': `ORDER#${p.orderId}`, ':n': 'NOTIFICATION#' } }),
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :n)',
+          ExpressionAttributeValues: { ':pk': `ORDER#${p.orderId}`, ':n': 'NOTIFICATION#' },
+        }),
       );
       return { orderId: p.orderId, statuses: Items.map((item) => item.status) };
     });
@@ -350,7 +415,11 @@ describe('reliability: nothing lost, duplicated or charged twice (SPEC §3)', ()
     for (const source of ['reserveInventory', 'notifyCustomer', 'importOrders'] as const) {
       for (const body of poisonFound[source].values()) {
         expect(JSON.parse(body)).toMatchObject({
-          requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3, functionArn: expect.stringContaining(`:function:orderflow-local-${source}`) },
+          requestContext: {
+            condition: 'RetriesExhausted',
+            approximateInvokeCount: 3,
+            functionArn: expect.stringContaining(`:function:orderflow-local-${source}`),
+          },
           requestPayload: { Records: [expect.any(Object)] },
           responseContext: { functionError: 'Unhandled' },
           // What the function threw, as Lambda reports it: its error's name and message.
@@ -373,17 +442,24 @@ describe('reliability: nothing lost, duplicated or charged twice (SPEC §3)', ()
     expect(after.filter((p) => finalViews.get(p.orderId)?.status !== p.expected.status).map((p) => p.orderId)).toEqual([]);
   });
 
-  it("counts each order once in the sales report: its totals grew by exactly the orders placed, by status", async () => {
+  it('counts each order once in the sales report: its totals grew by exactly the orders placed, by status', async () => {
     const ours = new Set(placed.map((p) => p.orderId));
     const placedOn = (date: string) => placed.filter((p) => finalViews.get(p.orderId)!.history[0].at.startsWith(date));
     let foreign: Tally = { orders: 0, revenueCents: 0, byStatus: {} };
 
     for (const date of [today, tomorrow]) {
       const before = baseline.get(date)!;
-      const after = await eventually(async () => {
-        const snapshot = await reportSnapshot(date);
-        return placedOn(date).every((p) => snapshot.projection.has(p.orderId) && TERMINAL.has(snapshot.projection.get(p.orderId)!.status)) ? snapshot : undefined;
-      }, `the report of ${date} to count our orders`, 60_000, 1000);
+      const after = await eventually(
+        async () => {
+          const snapshot = await reportSnapshot(date);
+          return placedOn(date).every((p) => snapshot.projection.has(p.orderId) && TERMINAL.has(snapshot.projection.get(p.orderId)!.status))
+            ? snapshot
+            : undefined;
+        },
+        `the report of ${date} to count our orders`,
+        60_000,
+        1000,
+      );
       // Each of our orders once, at its terminal status and latest version, whatever was replayed.
       const projected = placedOn(date).map((p) => after.projection.get(p.orderId)!);
       expect(projected.filter((o) => o.status !== finalViews.get(o.orderId)!.status || o.version !== finalViews.get(o.orderId)!.history.length)).toEqual([]);

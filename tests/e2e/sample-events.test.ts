@@ -11,10 +11,15 @@ jest.setTimeout(30_000);
 
 // `sls invoke local -f <fn> -p events/<fn>.json` against a running local cloud, as the Lambda API runs
 // it: each sample event finds its order where the seed (scripts/seed-local.ts) left it, and does its work.
-const lambda = new LambdaClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${E2E_PORTS.lambda}`, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const lambda = new LambdaClient({
+  region: 'us-east-1',
+  endpoint: `http://127.0.0.1:${E2E_PORTS.lambda}`,
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
 afterAll(() => lambda.destroy());
 
-const item = async (orderId: string, sk: string) => (await dynamo.send(new GetCommand({ TableName: TABLE, Key: { pk: `ORDER#${orderId}`, sk }, ConsistentRead: true }))).Item;
+const item = async (orderId: string, sk: string) =>
+  (await dynamo.send(new GetCommand({ TableName: TABLE, Key: { pk: `ORDER#${orderId}`, sk }, ConsistentRead: true }))).Item;
 
 async function invokeWithSample(functionKey: string): Promise<unknown> {
   const Payload = readFileSync(join(__dirname, '..', '..', 'events', `${functionKey}.json`));
@@ -51,6 +56,10 @@ describe('the sample events of events/, against the seeded local cloud', () => {
 
     await invokeWithSample('notifyCustomer');
 
-    expect(await item(SAMPLE.confirmedOrderId, 'NOTIFICATION#CONFIRMED')).toMatchObject({ customerId: SAMPLE.customerId, status: 'CONFIRMED', subject: 'Your order is confirmed' });
+    expect(await item(SAMPLE.confirmedOrderId, 'NOTIFICATION#CONFIRMED')).toMatchObject({
+      customerId: SAMPLE.customerId,
+      status: 'CONFIRMED',
+      subject: 'Your order is confirmed',
+    });
   });
 });

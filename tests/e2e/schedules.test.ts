@@ -17,19 +17,35 @@ describe('scheduled functions', () => {
       new PutCommand({
         TableName: TABLE,
         Item: {
-          pk: `ORDER#${orderId}`, sk: 'ORDER', gsi1pk: 'PENDING', gsi1sk: anHourAgo,
-          orderId, customerId, status: 'PENDING', items: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 2499 }],
-          totalCents: 2499, currency: 'EUR', paymentToken: 'tok_visa', history: [{ status: 'PENDING', at: anHourAgo }],
-          correlationId: 'e2e-stale', createdAt: anHourAgo, version: 1,
+          pk: `ORDER#${orderId}`,
+          sk: 'ORDER',
+          gsi1pk: 'PENDING',
+          gsi1sk: anHourAgo,
+          orderId,
+          customerId,
+          status: 'PENDING',
+          items: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 2499 }],
+          totalCents: 2499,
+          currency: 'EUR',
+          paymentToken: 'tok_visa',
+          history: [{ status: 'PENDING', at: anHourAgo }],
+          correlationId: 'e2e-stale',
+          createdAt: anHourAgo,
+          version: 1,
         },
       }),
     );
     const token = await tokenFor(customerId);
 
-    const order = await eventually(async () => {
-      const { body } = await call('GET', `/orders/${orderId}`, { token });
-      return body.status === 'EXPIRED' ? body : undefined;
-    }, 'the sweep to expire the order', 130_000, 1000);
+    const order = await eventually(
+      async () => {
+        const { body } = await call('GET', `/orders/${orderId}`, { token });
+        return body.status === 'EXPIRED' ? body : undefined;
+      },
+      'the sweep to expire the order',
+      130_000,
+      1000,
+    );
 
     expect(order.history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'EXPIRED']);
   });
@@ -37,10 +53,15 @@ describe('scheduled functions', () => {
   it("writes yesterday's sales report to the reports bucket (cron schedule)", async () => {
     const yesterday = new Date(Date.now() - 24 * 3600_000).toISOString().slice(0, 10);
 
-    const report = await eventually(async () => {
-      const object = await s3.send(new GetObjectCommand({ Bucket: REPORTS_BUCKET, Key: `reports/sales-${yesterday}.json` }));
-      return JSON.parse(await object.Body!.transformToString());
-    }, 'the daily report', 130_000, 1000);
+    const report = await eventually(
+      async () => {
+        const object = await s3.send(new GetObjectCommand({ Bucket: REPORTS_BUCKET, Key: `reports/sales-${yesterday}.json` }));
+        return JSON.parse(await object.Body!.transformToString());
+      },
+      'the daily report',
+      130_000,
+      1000,
+    );
 
     expect(report).toMatchObject({ date: yesterday, totals: { orders: expect.any(Number) }, hours: expect.any(Array) });
   });

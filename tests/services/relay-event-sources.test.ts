@@ -25,7 +25,9 @@ describe('the local cloud, running the relay service: streams, buses, FIFO, dest
   const received = async (queue: string, timeoutMs = 20_000): Promise<Record<string, any>> => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const { Messages = [] } = await relay.sdk.sqs.send(new ReceiveMessageCommand({ QueueUrl: relay.queueUrl(queue), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages = [] } = await relay.sdk.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: relay.queueUrl(queue), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       for (const message of Messages) {
         await relay.sdk.sqs.send(new DeleteMessageCommand({ QueueUrl: relay.queueUrl(queue), ReceiptHandle: message.ReceiptHandle }));
         if (message.Body?.includes(marker)) return JSON.parse(message.Body);
@@ -37,11 +39,18 @@ describe('the local cloud, running the relay service: streams, buses, FIFO, dest
   it("delivers a DynamoDB table's stream record to its consumer", async () => {
     await relay.sdk.dynamodb.send(new PutItemCommand({ TableName: 'relay-local-users', Item: { userId: { S: marker }, name: { S: 'Ada' } } }));
 
-    expect(await relay.recorded('dynamodb', marker)).toEqual([{ eventName: 'INSERT', keys: { userId: { S: marker } }, newImage: { userId: { S: marker }, name: { S: 'Ada' } } }]);
+    expect(await relay.recorded('dynamodb', marker)).toEqual([
+      { eventName: 'INSERT', keys: { userId: { S: marker } }, newImage: { userId: { S: marker }, name: { S: 'Ada' } } },
+    ]);
   });
 
   it("delivers an event on the custom bus to the function whose eventBridge pattern matches, and not another's", async () => {
-    const entry = (detailType: string) => ({ EventBusName: 'relay-local-bus', Source: 'relay.tests', DetailType: detailType, Detail: JSON.stringify({ marker, detailType }) });
+    const entry = (detailType: string) => ({
+      EventBusName: 'relay-local-bus',
+      Source: 'relay.tests',
+      DetailType: detailType,
+      Detail: JSON.stringify({ marker, detailType }),
+    });
 
     const { FailedEntryCount } = await relay.sdk.eventbridge.send(new PutEventsCommand({ Entries: [entry('Ignored'), entry('Pinged')] }));
 
@@ -52,7 +61,9 @@ describe('the local cloud, running the relay service: streams, buses, FIFO, dest
   });
 
   it("delivers an event to a resource rule's SQS target, whose consumer receives the whole event", async () => {
-    await relay.sdk.eventbridge.send(new PutEventsCommand({ Entries: [{ EventBusName: 'relay-local-bus', Source: 'relay.tests', DetailType: 'Queued', Detail: JSON.stringify({ marker }) }] }));
+    await relay.sdk.eventbridge.send(
+      new PutEventsCommand({ Entries: [{ EventBusName: 'relay-local-bus', Source: 'relay.tests', DetailType: 'Queued', Detail: JSON.stringify({ marker }) }] }),
+    );
 
     const [{ queue, body }] = await relay.recorded('sqs', marker);
     expect(queue).toBe(relay.arn('sqs', 'relay-local-ruled'));
@@ -61,7 +72,9 @@ describe('the local cloud, running the relay service: streams, buses, FIFO, dest
 
   it('delivers a FIFO queue in order within a group, a duplicate once', async () => {
     const send = (step: number) =>
-      relay.sdk.sqs.send(new SendMessageCommand({ QueueUrl: relay.queueUrl('relay-local-steps.fifo'), MessageGroupId: marker, MessageBody: `${marker}:${step}` }));
+      relay.sdk.sqs.send(
+        new SendMessageCommand({ QueueUrl: relay.queueUrl('relay-local-steps.fifo'), MessageGroupId: marker, MessageBody: `${marker}:${step}` }),
+      );
     for (const step of [1, 2, 3, 4, 5]) await send(step);
     await send(5); // content-based deduplication: the same body again is dropped
 

@@ -76,7 +76,7 @@ describe('the local cloud, running the relay service', () => {
     expect(Item?.payload).toEqual({ S: 'hello from custom.localCloud.environment' });
   });
 
-  it("serves custom.localCloud.openapi at GET /openapi.json on its port, servers pointing at the local API, and says where", async () => {
+  it('serves custom.localCloud.openapi at GET /openapi.json on its port, servers pointing at the local API, and says where', async () => {
     const response = await fetch(`${relay.openapi}/openapi.json`);
 
     expect(response.status).toBe(200);
@@ -89,7 +89,10 @@ describe('the local cloud, running the relay service', () => {
   });
 
   it('printed one warning line for the property it does not run', () => {
-    const lines = relay.output().split('\n').filter((line) => line.includes('tumblingWindowInSeconds'));
+    const lines = relay
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('tumblingWindowInSeconds'));
 
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('onClick: stream.tumblingWindowInSeconds is not run locally');

@@ -38,7 +38,9 @@ describe.each([
   const received = async (queue: string, needle = marker, timeoutMs = 20_000): Promise<Record<string, any>> => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const { Messages = [] } = await sleepy.sdk.sqs.send(new ReceiveMessageCommand({ QueueUrl: sleepy.queueUrl(queue), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const { Messages = [] } = await sleepy.sdk.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: sleepy.queueUrl(queue), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       for (const message of Messages) {
         await sleepy.sdk.sqs.send(new DeleteMessageCommand({ QueueUrl: sleepy.queueUrl(queue), ReceiptHandle: message.ReceiptHandle }));
         if (message.Body?.includes(needle)) return JSON.parse(message.Body);
@@ -46,10 +48,14 @@ describe.each([
     }
     throw new Error(`Nothing holding ${needle} arrived in ${queue} within ${timeoutMs} ms`);
   };
-  const publish = (topic: string, message: object) => sleepy.sdk.sns.send(new PublishCommand({ TopicArn: sleepy.arn('sns', `sleepy-local-${topic}`), Message: JSON.stringify(message) }));
+  const publish = (topic: string, message: object) =>
+    sleepy.sdk.sns.send(new PublishCommand({ TopicArn: sleepy.arn('sns', `sleepy-local-${topic}`), Message: JSON.stringify(message) }));
   const putTicks = async (...ticks: object[]) => {
     const { FailedRecordCount, Records = [] } = await sleepy.sdk.kinesis.send(
-      new PutRecordsCommand({ StreamName: 'sleepy-local-ticks', Records: ticks.map((tick) => ({ PartitionKey: marker, Data: Buffer.from(JSON.stringify(tick)) })) }),
+      new PutRecordsCommand({
+        StreamName: 'sleepy-local-ticks',
+        Records: ticks.map((tick) => ({ PartitionKey: marker, Data: Buffer.from(JSON.stringify(tick)) })),
+      }),
     );
     expect(FailedRecordCount).toBe(0);
     return Records.map((r) => r.SequenceNumber!);
@@ -84,7 +90,7 @@ describe.each([
     expect(batches.flat().map((data) => JSON.parse(data).tick)).toEqual([1, 2]);
   });
 
-  it('stops an async invocation at its timeout, retries it, sends it to onFailure with Lambda\'s message, then runs the next event normally', async () => {
+  it("stops an async invocation at its timeout, retries it, sends it to onFailure with Lambda's message, then runs the next event normally", async () => {
     await publish('alerts', { marker, sleepMs: 3000 });
 
     const failure = await received('sleepy-local-alert-failures');
@@ -107,7 +113,12 @@ describe.each([
     const failure = await received('sleepy-local-tick-failures', slow);
     expect(failure.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2 });
     expect(failure.responseContext).toMatchObject({ functionError: 'Unhandled' });
-    expect(failure.KinesisBatchInfo).toMatchObject({ batchSize: 1, startSequenceNumber: slow, endSequenceNumber: slow, streamArn: sleepy.arn('kinesis', 'stream/sleepy-local-ticks') });
+    expect(failure.KinesisBatchInfo).toMatchObject({
+      batchSize: 1,
+      startSequenceNumber: slow,
+      endSequenceNumber: slow,
+      streamArn: sleepy.arn('kinesis', 'stream/sleepy-local-ticks'),
+    });
     // Ticks 1 and 3 were each delivered in a batch without tick 2, and succeeded; tick 4, put after, runs normally.
     expect(await deliveredAlone(3)).toBeDefined();
     expect(await deliveredAlone(1)).toBeDefined();
@@ -116,7 +127,9 @@ describe.each([
     await putTicks({ marker, tick: 4 });
     expect(await deliveredAlone(4)).toBeDefined();
     await sleep(2000); // a timed-out invocation of tick 4 would have been retried and sent to onFailure by now
-    const { Messages = [] } = await sleepy.sdk.sqs.send(new ReceiveMessageCommand({ QueueUrl: sleepy.queueUrl('sleepy-local-tick-failures'), WaitTimeSeconds: 0 }));
+    const { Messages = [] } = await sleepy.sdk.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: sleepy.queueUrl('sleepy-local-tick-failures'), WaitTimeSeconds: 0 }),
+    );
     expect(Messages).toEqual([]);
   });
 

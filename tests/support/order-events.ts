@@ -34,9 +34,7 @@ export function stubOrderEventPublishing() {
       return sns.commandCalls(PublishCommand).map(({ args: [command] }) => ({
         topicArn: command.input.TopicArn ?? '',
         message: JSON.parse(command.input.Message ?? 'null'),
-        attributes: Object.fromEntries(
-          Object.entries(command.input.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue]),
-        ),
+        attributes: Object.fromEntries(Object.entries(command.input.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue])),
       }));
     },
     publishedTypes(): unknown[] {

@@ -71,17 +71,26 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
     const event = asIs ? parseEvent(message.Body ?? '') : lambdaEvent(plan, message.Body ?? '');
     if (event === 'skip') return;
     if (Date.now() - enqueuedAt > plan.maximumEventAgeSeconds * 1000) {
-      return toDestination(plan.onFailure, asyncFailureRecord({ functionArn: arn, condition: 'EventAgeExceeded', approximateInvokeCount: previousAttempts, requestPayload: event }));
+      return toDestination(
+        plan.onFailure,
+        asyncFailureRecord({ functionArn: arn, condition: 'EventAgeExceeded', approximateInvokeCount: previousAttempts, requestPayload: event }),
+      );
     }
     const attempt = previousAttempts + 1;
     const result = await invoke(plan.functionName, event);
     if (result.ok) {
-      return toDestination(plan.onSuccess, asyncSuccessRecord({ functionArn: arn, approximateInvokeCount: attempt, requestPayload: event, responsePayload: result.payload }));
+      return toDestination(
+        plan.onSuccess,
+        asyncSuccessRecord({ functionArn: arn, approximateInvokeCount: attempt, requestPayload: event, responsePayload: result.payload }),
+      );
     }
     if (attempt > plan.maximumRetryAttempts) {
       const { errorType, errorMessage, trace, stackTrace } = result.error;
       const error = { errorType, errorMessage, ...(trace ? { trace } : {}), ...(stackTrace ? { stackTrace } : {}) };
-      return toDestination(plan.onFailure, asyncFailureRecord({ functionArn: arn, condition: 'RetriesExhausted', approximateInvokeCount: attempt, error, requestPayload: event }));
+      return toDestination(
+        plan.onFailure,
+        asyncFailureRecord({ functionArn: arn, condition: 'RetriesExhausted', approximateInvokeCount: attempt, error, requestPayload: event }),
+      );
     }
     const delay = options.retryDelaysSeconds[Math.min(attempt - 1, options.retryDelaysSeconds.length - 1)] ?? 1;
     options.log(`${plan.functionKey}: attempt ${attempt} failed (${result.error.errorMessage}); retrying in ${delay}s`);
@@ -96,9 +105,12 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
   const handleAll = async (messages: Message[], url: string) => {
     const outcomes = await Promise.allSettled(messages.map((message) => handle(message, url)));
     const done = messages.filter((_, i) => outcomes[i].status === 'fulfilled');
-    for (const outcome of outcomes) if (outcome.status === 'rejected') options.log(`${plan.functionKey}: event source error: ${(outcome.reason as Error).message}`);
+    for (const outcome of outcomes)
+      if (outcome.status === 'rejected') options.log(`${plan.functionKey}: event source error: ${(outcome.reason as Error).message}`);
     if (done.length === 0) return;
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: done.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: url, Entries: done.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle })) }),
+    );
   };
 
   /** Queues the event again, delayed, carrying its attempt count and age. */

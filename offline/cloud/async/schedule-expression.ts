@@ -8,7 +8,14 @@ const UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86
 const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 // minute, hour, day of month, month, day of week (1 = Sunday, as EventBridge counts), year
-const RANGES: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [1, 7], [1970, 2199]];
+const RANGES: [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [1, 7],
+  [1970, 2199],
+];
 
 export function parseSchedule(expression: string): Schedule {
   const rate = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());

@@ -174,7 +174,8 @@ export function createStreamStore(options: StreamStoreOptions) {
     for (const stream of streams.values()) {
       trim(stream);
       lines.push(JSON.stringify({ stream: metaOf(stream) } satisfies JournalLine));
-      for (let i = stream.head; i < stream.records.length; i += 1) lines.push(JSON.stringify({ arn: stream.arn, stored: stream.records[i] } satisfies JournalLine));
+      for (let i = stream.head; i < stream.records.length; i += 1)
+        lines.push(JSON.stringify({ arn: stream.arn, stored: stream.records[i] } satisfies JournalLine));
     }
     writeFileSync(`${path}.tmp`, lines.length ? lines.join('\n') + '\n' : '');
     renameSync(`${path}.tmp`, path);

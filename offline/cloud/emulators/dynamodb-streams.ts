@@ -55,7 +55,8 @@ export function createDynamoDbStreamsApi(store: StreamStore, tables: TableLookup
       const streams: { StreamArn: string; TableName: string; StreamLabel: string }[] = [];
       for (const name of names) {
         const table = await tables.describe(name);
-        if (table && isStreamEnabled(table)) streams.push({ StreamArn: table.LatestStreamArn!, TableName: table.TableName, StreamLabel: table.LatestStreamLabel! });
+        if (table && isStreamEnabled(table))
+          streams.push({ StreamArn: table.LatestStreamArn!, TableName: table.TableName, StreamLabel: table.LatestStreamLabel! });
       }
       const start = typeof input.ExclusiveStartStreamArn === 'string' ? streams.findIndex((s) => s.StreamArn === input.ExclusiveStartStreamArn) + 1 : 0;
       const page = streams.slice(start, start + limit);
@@ -66,7 +67,10 @@ export function createDynamoDbStreamsApi(store: StreamStore, tables: TableLookup
     async DescribeStream(input) {
       const stream = await liveStream(input.StreamArn);
       const limit = limitOf(input.Limit, 100);
-      const shards = input.ExclusiveStartShardId === stream.shardId || limit < 1 ? [] : [{ ShardId: stream.shardId, SequenceNumberRange: { StartingSequenceNumber: formatSequenceNumber(stream.startSeq) } }];
+      const shards =
+        input.ExclusiveStartShardId === stream.shardId || limit < 1
+          ? []
+          : [{ ShardId: stream.shardId, SequenceNumberRange: { StartingSequenceNumber: formatSequenceNumber(stream.startSeq) } }];
       return {
         StreamDescription: {
           StreamArn: stream.arn,
@@ -92,21 +96,27 @@ export function createDynamoDbStreamsApi(store: StreamStore, tables: TableLookup
       else if (type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER') {
         if (input.SequenceNumber === undefined) throw invalid(`SequenceNumber is required for ShardIteratorType ${type}`);
         const seq = parseSequenceNumber(input.SequenceNumber);
-        if (seq === undefined || seq < stream.startSeq || seq > stream.lastSeq) throw invalid(`Invalid SequenceNumber ${JSON.stringify(input.SequenceNumber)} for shard ${stream.shardId}`);
+        if (seq === undefined || seq < stream.startSeq || seq > stream.lastSeq)
+          throw invalid(`Invalid SequenceNumber ${JSON.stringify(input.SequenceNumber)} for shard ${stream.shardId}`);
         if (seq <= stream.trimmedThrough) throw trimmed(stream);
         position = type === 'AT_SEQUENCE_NUMBER' ? seq - 1 : seq;
-      } else throw invalid(`Value '${String(type)}' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_SEQUENCE_NUMBER, TRIM_HORIZON]`);
+      } else
+        throw invalid(
+          `Value '${String(type)}' at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_SEQUENCE_NUMBER, TRIM_HORIZON]`,
+        );
       return { ShardIterator: iteratorOf(stream, position, store.now()) };
     },
 
     async GetRecords(input) {
       const limit = limitOf(input.Limit, 1000);
       const iterator = parseIterator(input.ShardIterator);
-      if (store.now() - iterator.issuedAt > ITERATOR_TTL_MS) throw new StreamsError('ExpiredIteratorException', 'Iterator expired. The iterator was created more than 15 minutes ago.');
+      if (store.now() - iterator.issuedAt > ITERATOR_TTL_MS)
+        throw new StreamsError('ExpiredIteratorException', 'Iterator expired. The iterator was created more than 15 minutes ago.');
       const stream = store.find(iterator.arn);
       if (!stream) throw notFound(`Stream: ${iterator.arn} not found`);
       // Its table was deleted and created again (same ARN here, a new one in AWS): the old stream is gone.
-      if (stream.tableId !== iterator.tableId) throw new StreamsError('ExpiredIteratorException', 'Iterator expired: the stream it was issued for no longer exists.');
+      if (stream.tableId !== iterator.tableId)
+        throw new StreamsError('ExpiredIteratorException', 'Iterator expired: the stream it was issued for no longer exists.');
       store.trim(stream);
       if (iterator.position < stream.trimmedThrough) throw trimmed(stream);
       const records = store.recordsAfter(stream, iterator.position, limit);
@@ -136,12 +146,17 @@ export function createDynamoDbStreamsApi(store: StreamStore, tables: TableLookup
 }
 
 const trimmed = (stream: Stream) =>
-  new StreamsError('TrimmedDataAccessException', `The requested data in shard ${stream.shardId} was trimmed: it is older than the stream keeps (24 hours) or was dropped to bound its memory.`);
+  new StreamsError(
+    'TrimmedDataAccessException',
+    `The requested data in shard ${stream.shardId} was trimmed: it is older than the stream keeps (24 hours) or was dropped to bound its memory.`,
+  );
 
 function limitOf(value: unknown, max: number): number {
   if (value === undefined) return max;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max)
-    throw invalid(`1 validation error detected: Value '${JSON.stringify(value)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`);
+    throw invalid(
+      `1 validation error detected: Value '${JSON.stringify(value)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`,
+    );
   return value;
 }
 
@@ -164,6 +179,9 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function readAll(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject);
+    req
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+      .on('error', reject);
   });
 }

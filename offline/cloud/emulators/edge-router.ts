@@ -4,7 +4,12 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 export type Route = number | ((req: IncomingMessage, res: ServerResponse) => void | Promise<void>);
 
 // DynamoDB Streams is signed (and so routed) as `dynamodb`, like DynamoDB: the dynamodb route tells them apart.
-const TARGET_PREFIX: Record<string, string> = { DynamoDB_20120810: 'dynamodb', DynamoDBStreams_20120810: 'dynamodb', Kinesis_20131202: 'kinesis', AWSEvents: 'events' };
+const TARGET_PREFIX: Record<string, string> = {
+  DynamoDB_20120810: 'dynamodb',
+  DynamoDBStreams_20120810: 'dynamodb',
+  Kinesis_20131202: 'kinesis',
+  AWSEvents: 'events',
+};
 
 /**
  * The AWS service a request is for, read the way LocalStack's edge port reads it: from the SigV4

@@ -16,13 +16,13 @@ import { listenOn } from './listen';
 import { openSqsJournal } from './sqs-journal';
 
 // Emulators without type declarations of their own.
- 
+
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
- 
+
 const kinesalite = require('kinesalite') as (options: Record<string, unknown>) => Server;
- 
+
 const S3rver = require('s3rver');
- 
+
 const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account');
 
 export type EmbeddedOptions = {
@@ -94,7 +94,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       emulateQueueCreationLifecycle: false,
       baseUrl: '/',
     });
-    const sqs = await listenOn(createServer((req, res) => void requestHandler(req, res)), options.sqsPort, 'SQS');
+    const sqs = await listenOn(
+      createServer((req, res) => void requestHandler(req, res)),
+      options.sqsPort,
+      'SQS',
+    );
     servers.push(sqs);
     if (state) {
       const journal = openSqsJournal(join(state, 'sqs-messages.jsonl'), sqsService as never);
@@ -150,7 +154,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       });
     };
     const onError = (error: unknown) => options.log(`delivery failed: ${(error as Error).message}`);
-    const sns = createSnsService({ region: options.region, accountId: options.accountId, endpoint: `http://127.0.0.1:${options.edgePort}`, deliver: sendToQueue, onDeliveryError: onError });
+    const sns = createSnsService({
+      region: options.region,
+      accountId: options.accountId,
+      endpoint: `http://127.0.0.1:${options.edgePort}`,
+      deliver: sendToQueue,
+      onDeliveryError: onError,
+    });
     const events = createEventBridgeService({
       region: options.region,
       accountId: options.accountId,
@@ -163,7 +173,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     const notifications = createS3Notifications({ region: options.region, send: sendToQueue, onError });
     s3.on('event', (event: { Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string } } }[] }) => {
       for (const record of event.Records) {
-        notifications.objectEvent({ bucket: record.s3.bucket.name, key: record.s3.object.key, eventName: record.eventName, size: record.s3.object.size, eTag: record.s3.object.eTag });
+        notifications.objectEvent({
+          bucket: record.s3.bucket.name,
+          key: record.s3.object.key,
+          eventName: record.eventName,
+          size: record.s3.object.size,
+          eTag: record.s3.object.eTag,
+        });
       }
     });
 
@@ -176,13 +192,19 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       forward(s3Address.port, req, res);
     };
     const forward = createForwarder();
-    const edge = createEdgeRouter({ dynamodb: dynamodbOrStreams, 'streams.dynamodb': streamsRoute, kinesis: kinesisRoute, sns, events, s3: s3Route, sqs: options.sqsPort }, forward);
+    const edge = createEdgeRouter(
+      { dynamodb: dynamodbOrStreams, 'streams.dynamodb': streamsRoute, kinesis: kinesisRoute, sns, events, s3: s3Route, sqs: options.sqsPort },
+      forward,
+    );
     servers.push(await listenOn(edge, options.edgePort, 'AWS edge'));
     if (state) {
       // dynalite closes its database only through its server's close(), which first stops a listening
       // server (and gives up on one that never listened): so it listens, on a port nobody is told of.
       await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
-      closers.push(() => closeServer(dynamo), () => closeServer(kinesis));
+      closers.push(
+        () => closeServer(dynamo),
+        () => closeServer(kinesis),
+      );
     }
     return { restoreQueues: () => restoreQueues(), stop };
   } catch (error) {
@@ -224,7 +246,8 @@ function claimStateDir(state: string): void {
   } catch {
     // nobody's
   }
-  if (pid && pid !== process.pid && isAlive(pid)) throw new Error(`The state directory ${state} is in use by another local cloud (process ${pid}); stop it, or set LOCAL_CLOUD_STATE_DIR`);
+  if (pid && pid !== process.pid && isAlive(pid))
+    throw new Error(`The state directory ${state} is in use by another local cloud (process ${pid}); stop it, or set LOCAL_CLOUD_STATE_DIR`);
   writeFileSync(owner, String(process.pid));
 }
 
@@ -255,6 +278,9 @@ function withWriteNotice(handler: Handler, notice: (() => void) | undefined): Ha
 function readAll(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject);
+    req
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+      .on('error', reject);
   });
 }

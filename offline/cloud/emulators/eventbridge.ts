@@ -45,7 +45,10 @@ type Rule = {
 type Bus = { name: string; arn: string; rules: Map<string, Rule> };
 
 class EventsError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -65,7 +68,11 @@ const NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
 
 /** A delivery that failed; `retriable` false means EventBridge would not try again (e.g. the resource is gone). */
 class DeliveryError extends Error {
-  constructor(readonly code: string, message: string, readonly retriable: boolean) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retriable: boolean,
+  ) {
     super(message);
   }
 }
@@ -108,7 +115,7 @@ export function createEventBridgeService(options: EventBridgeOptions) {
 
   const actions: Record<string, (p: Record<string, unknown>) => unknown> = {
     CreateEventBus(p) {
-      const name = (stringParam(p, 'Name') ?? '');
+      const name = stringParam(p, 'Name') ?? '';
       if (!/^[/.\-_A-Za-z0-9]{1,256}$/.test(name) || name === 'default') throw new EventsError('ValidationException', `Event bus name ${name} is not valid.`);
       if (buses.has(name)) throw new EventsError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
       buses.set(name, { name, arn: busArn(name), rules: new Map() });
@@ -125,14 +132,19 @@ export function createEventBridgeService(options: EventBridgeOptions) {
       return {};
     },
     ListEventBuses(p) {
-      const prefix = (stringParam(p, 'NamePrefix') ?? '');
+      const prefix = stringParam(p, 'NamePrefix') ?? '';
       return { EventBuses: [...buses.values()].filter((b) => b.name.startsWith(prefix)).map((b) => ({ Name: b.name, Arn: b.arn })) };
     },
     PutRule(p) {
-      const name = (stringParam(p, 'Name') ?? '');
-      if (!NAME.test(name)) throw new EventsError('ValidationException', `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`);
+      const name = stringParam(p, 'Name') ?? '';
+      if (!NAME.test(name))
+        throw new EventsError(
+          'ValidationException',
+          `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`,
+        );
       const bus = requireBus(p.EventBusName);
-      if (p.EventPattern === undefined && p.ScheduleExpression === undefined) throw new EventsError('ValidationException', 'Parameter(s) EventPattern or ScheduleExpression must be specified.');
+      if (p.EventPattern === undefined && p.ScheduleExpression === undefined)
+        throw new EventsError('ValidationException', 'Parameter(s) EventPattern or ScheduleExpression must be specified.');
       let matches: Rule['matches'];
       if (p.EventPattern !== undefined) {
         let pattern: unknown;
@@ -152,7 +164,9 @@ export function createEventBridgeService(options: EventBridgeOptions) {
         } catch {
           throw new EventsError('ValidationException', 'Parameter ScheduleExpression is not valid.');
         }
-        options.log(`EventBridge rule ${name}: the embedded EventBridge does not fire ScheduleExpression itself; schedules declared in serverless.yml run through the local scheduler`);
+        options.log(
+          `EventBridge rule ${name}: the embedded EventBridge does not fire ScheduleExpression itself; schedules declared in serverless.yml run through the local scheduler`,
+        );
       }
       const state = p.State === 'DISABLED' ? 'DISABLED' : 'ENABLED';
       const arn = `arn:aws:events:${region}:${accountId}:rule/${bus.name === 'default' ? '' : `${bus.name}/`}${name}`;
@@ -174,7 +188,7 @@ export function createEventBridgeService(options: EventBridgeOptions) {
       return { ...describeRule(requireRule(p)), CreatedBy: accountId };
     },
     ListRules(p) {
-      const prefix = (stringParam(p, 'NamePrefix') ?? '');
+      const prefix = stringParam(p, 'NamePrefix') ?? '';
       return { Rules: [...requireBus(p.EventBusName).rules.values()].filter((r) => r.name.startsWith(prefix)).map(describeRule) };
     },
     DeleteRule(p) {
@@ -195,7 +209,11 @@ export function createEventBridgeService(options: EventBridgeOptions) {
     PutTargets(p) {
       const rule = requireRule(p);
       const targets = (p.Targets ?? []) as Target[];
-      if (targets.length < 1 || targets.length > 10) throw new EventsError('ValidationException', `1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length between 1 and 10`);
+      if (targets.length < 1 || targets.length > 10)
+        throw new EventsError(
+          'ValidationException',
+          `1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length between 1 and 10`,
+        );
       const failed: { TargetId: string; ErrorCode: string; ErrorMessage: string }[] = [];
       for (const target of targets) {
         const problem = targetProblem(target);
@@ -215,9 +233,13 @@ export function createEventBridgeService(options: EventBridgeOptions) {
     PutEvents(p) {
       const entries = (p.Entries ?? []) as Record<string, unknown>[];
       if (entries.length < 1 || entries.length > 10) {
-        throw new EventsError('ValidationException', `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length ${entries.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 10'}`);
+        throw new EventsError(
+          'ValidationException',
+          `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length ${entries.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 10'}`,
+        );
       }
-      if (entries.reduce((sum, entry) => sum + entrySize(entry), 0) > MAX_REQUEST_BYTES) throw new EventsError('ValidationException', 'Total size of the entries in the request is over the limit.');
+      if (entries.reduce((sum, entry) => sum + entrySize(entry), 0) > MAX_REQUEST_BYTES)
+        throw new EventsError('ValidationException', 'Total size of the entries in the request is over the limit.');
       const ingestionTime = new Date();
       const results = entries.map((entry) => {
         const problem = entryProblem(entry);
@@ -283,10 +305,19 @@ export function createEventBridgeService(options: EventBridgeOptions) {
     }
   };
 
-  const deadLetter = async (rule: Rule, target: Target, event: Record<string, unknown>, failure: DeliveryError, retries: number, condition: string | undefined) => {
+  const deadLetter = async (
+    rule: Rule,
+    target: Target,
+    event: Record<string, unknown>,
+    failure: DeliveryError,
+    retries: number,
+    condition: string | undefined,
+  ) => {
     const dlq = target.DeadLetterConfig?.Arn;
     if (!dlq) {
-      options.log(`EventBridge rule ${rule.name}: event ${String(event.id)} not delivered to ${target.Arn} (${failure.message}); the target has no dead-letter queue`);
+      options.log(
+        `EventBridge rule ${rule.name}: event ${String(event.id)} not delivered to ${target.Arn} (${failure.message}); the target has no dead-letter queue`,
+      );
       return;
     }
     const attributes: Record<string, { DataType: string; StringValue: string }> = {
@@ -326,7 +357,8 @@ export function createEventBridgeService(options: EventBridgeOptions) {
 }
 
 const busName = (nameOrArn: unknown): string => {
-  if (nameOrArn !== undefined && nameOrArn !== null && typeof nameOrArn !== 'string') throw new EventsError('ValidationException', 'EventBusName must be a string');
+  if (nameOrArn !== undefined && nameOrArn !== null && typeof nameOrArn !== 'string')
+    throw new EventsError('ValidationException', 'EventBusName must be a string');
   const text = nameOrArn || 'default';
   return text.startsWith('arn:') ? text.slice(text.indexOf(':event-bus/') + ':event-bus/'.length) : text;
 };
@@ -351,7 +383,13 @@ function entryProblem(entry: Record<string, unknown>): { ErrorCode: string; Erro
 /** An entry's size as AWS counts it towards the 256 KB of a request. */
 function entrySize(entry: Record<string, unknown>): number {
   const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v) : 0);
-  return (entry.Time !== undefined ? 14 : 0) + bytes(entry.Source) + bytes(entry.DetailType) + bytes(entry.Detail) + ((entry.Resources ?? []) as unknown[]).reduce<number>((n, r) => n + bytes(r), 0);
+  return (
+    (entry.Time !== undefined ? 14 : 0) +
+    bytes(entry.Source) +
+    bytes(entry.DetailType) +
+    bytes(entry.Detail) +
+    ((entry.Resources ?? []) as unknown[]).reduce<number>((n, r) => n + bytes(r), 0)
+  );
 }
 
 function targetProblem(target: Target): string | undefined {
@@ -360,7 +398,8 @@ function targetProblem(target: Target): string | undefined {
   if (service !== 'sqs' && service !== 'sns') {
     return `The embedded EventBridge delivers to SQS queues and SNS topics only (a Lambda function is targeted through its async event queue), not ${String(target.Arn)}.`;
   }
-  if (target.DeadLetterConfig?.Arn !== undefined && !target.DeadLetterConfig.Arn.startsWith('arn:aws:sqs:')) return 'DeadLetterConfig.Arn must be an SQS queue ARN.';
+  if (target.DeadLetterConfig?.Arn !== undefined && !target.DeadLetterConfig.Arn.startsWith('arn:aws:sqs:'))
+    return 'DeadLetterConfig.Arn must be an SQS queue ARN.';
   return targetInputErrors(target)[0];
 }
 

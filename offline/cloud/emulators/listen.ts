@@ -2,8 +2,13 @@ import type { Server } from 'node:http';
 
 /** Thrown when a port the local cloud needs is taken; the message names it. */
 export class PortInUseError extends Error {
-  constructor(readonly port: number, what: string) {
-    super(`Port ${port} (${what}) is already in use on 127.0.0.1. Stop whatever holds it (another \`npm start\`, LocalStack, ElasticMQ), or run with LOCAL_CLOUD=docker to use the containers that hold it.`);
+  constructor(
+    readonly port: number,
+    what: string,
+  ) {
+    super(
+      `Port ${port} (${what}) is already in use on 127.0.0.1. Stop whatever holds it (another \`npm start\`, LocalStack, ElasticMQ), or run with LOCAL_CLOUD=docker to use the containers that hold it.`,
+    );
     this.name = 'PortInUseError';
   }
 }

@@ -74,14 +74,22 @@ export function s3Record(region: string, event: ObjectEvent) {
 }
 
 const unescapeXml = (text: string) =>
-  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function parseNotificationXml(xml: string): QueueNotification[] {
   const blocks = xml.match(/<QueueConfiguration>[\s\S]*?<\/QueueConfiguration>/g) ?? [];
   return blocks.map((block) => {
     const rules = Object.fromEntries(
-      [...block.matchAll(/<FilterRule>\s*<Name>([^<]*)<\/Name>\s*<Value>([^<]*)<\/Value>\s*<\/FilterRule>/g)].map((m) => [unescapeXml(m[1]).toLowerCase(), unescapeXml(m[2])]),
+      [...block.matchAll(/<FilterRule>\s*<Name>([^<]*)<\/Name>\s*<Value>([^<]*)<\/Value>\s*<\/FilterRule>/g)].map((m) => [
+        unescapeXml(m[1]).toLowerCase(),
+        unescapeXml(m[2]),
+      ]),
     );
     return {
       queueArn: unescapeXml(/<Queue>([^<]*)<\/Queue>/.exec(block)?.[1] ?? ''),

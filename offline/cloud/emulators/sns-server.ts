@@ -20,7 +20,11 @@ type Topic = { arn: string; name: string; attributes: Record<string, string> };
 const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 class SnsError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -30,7 +34,13 @@ class SnsError extends Error {
  * delivery and filter policies (on attributes or, with FilterPolicyScope MessageBody, on the body), Publish. SNS → Lambda runs through an SQS subscription that the
  * local cloud consumes with Lambda's async semantics, the same way in both local modes.
  */
-export function createSnsService(options: { region: string; accountId: string; endpoint: string; deliver: SqsDelivery; onDeliveryError: (error: unknown) => void }) {
+export function createSnsService(options: {
+  region: string;
+  accountId: string;
+  endpoint: string;
+  deliver: SqsDelivery;
+  onDeliveryError: (error: unknown) => void;
+}) {
   const topics = new Map<string, Topic>();
   const subscriptions = new Map<string, Subscription>();
   const topicArn = (name: string) => `arn:aws:sns:${options.region}:${options.accountId}:${name}`;
@@ -59,7 +69,9 @@ export function createSnsService(options: { region: string; accountId: string; e
     GetTopicAttributes(p) {
       const topic = requireTopic(p.TopicArn);
       const attributes = { ...topic.attributes, TopicArn: topic.arn, Owner: options.accountId };
-      return `<Attributes>${Object.entries(attributes).map(([k, v]) => `<entry><key>${k}</key><value>${xml(v)}</value></entry>`).join('')}</Attributes>`;
+      return `<Attributes>${Object.entries(attributes)
+        .map(([k, v]) => `<entry><key>${k}</key><value>${xml(v)}</value></entry>`)
+        .join('')}</Attributes>`;
     },
     Subscribe(p) {
       const topic = requireTopic(p.TopicArn);
@@ -67,7 +79,13 @@ export function createSnsService(options: { region: string; accountId: string; e
       const attributes = entries(p, 'Attributes');
       // Subscribing the same endpoint twice returns the existing subscription, as SNS does.
       const existing = [...subscriptions.values()].find((s) => s.topicArn === topic.arn && s.endpoint === p.Endpoint);
-      const sub: Subscription = existing ?? { arn: `${topic.arn}:${randomUUID()}`, topicArn: topic.arn, protocol: p.Protocol, endpoint: p.Endpoint, attributes: {} };
+      const sub: Subscription = existing ?? {
+        arn: `${topic.arn}:${randomUUID()}`,
+        topicArn: topic.arn,
+        protocol: p.Protocol,
+        endpoint: p.Endpoint,
+        attributes: {},
+      };
       const merged = { ...sub.attributes, ...attributes };
       sub.filter = subscriptionFilter(merged);
       sub.attributes = merged;
@@ -89,7 +107,10 @@ export function createSnsService(options: { region: string; accountId: string; e
     ListSubscriptionsByTopic(p) {
       const members = [...subscriptions.values()]
         .filter((s) => s.topicArn === p.TopicArn)
-        .map((s) => `<member><SubscriptionArn>${s.arn}</SubscriptionArn><TopicArn>${s.topicArn}</TopicArn><Protocol>${s.protocol}</Protocol><Endpoint>${s.endpoint}</Endpoint><Owner>${options.accountId}</Owner></member>`);
+        .map(
+          (s) =>
+            `<member><SubscriptionArn>${s.arn}</SubscriptionArn><TopicArn>${s.topicArn}</TopicArn><Protocol>${s.protocol}</Protocol><Endpoint>${s.endpoint}</Endpoint><Owner>${options.accountId}</Owner></member>`,
+        );
       return `<Subscriptions>${members.join('')}</Subscriptions>`;
     },
     Publish(p) {
@@ -124,11 +145,15 @@ export function createSnsService(options: { region: string; accountId: string; e
       if (!run) throw new SnsError(400, 'InvalidAction', `The action ${action} is not valid for this endpoint.`);
       const result = run(params);
       res.writeHead(200, { 'content-type': 'text/xml' });
-      res.end(`<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`);
+      res.end(
+        `<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
+      );
     } catch (error) {
       const e = error instanceof SnsError ? error : new SnsError(500, 'InternalError', (error as Error).message);
       res.writeHead(e.status, { 'content-type': 'text/xml' });
-      res.end(`<ErrorResponse xmlns="${XMLNS}"><Error><Type>${e.status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${e.code}</Code><Message>${xml(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+      res.end(
+        `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${e.status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${e.code}</Code><Message>${xml(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      );
     }
   };
   /** For other services of the cloud (EventBridge targets): Publish without the HTTP round trip. */
@@ -139,7 +164,11 @@ export function createSnsService(options: { region: string; accountId: string; e
 function subscriptionFilter(attributes: Record<string, string>): Subscription['filter'] {
   const scope = (attributes.FilterPolicyScope || 'MessageAttributes') as FilterPolicyScope;
   if (!FILTER_POLICY_SCOPES.includes(scope)) {
-    throw new SnsError(400, 'InvalidParameter', `Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [${scope}]. Please use either MessageBody or MessageAttributes`);
+    throw new SnsError(
+      400,
+      'InvalidParameter',
+      `Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [${scope}]. Please use either MessageBody or MessageAttributes`,
+    );
   }
   if (!attributes.FilterPolicy) return undefined;
   let policy: unknown;
@@ -154,7 +183,15 @@ function subscriptionFilter(attributes: Record<string, string>): Subscription['f
 }
 
 /** The JSON envelope SNS wraps a message in for non-raw subscribers. */
-function envelope(endpoint: string, topicArn: string, subscriptionArn: string, messageId: string, p: Record<string, string>, attributes: SnsAttributes, timestamp: string) {
+function envelope(
+  endpoint: string,
+  topicArn: string,
+  subscriptionArn: string,
+  messageId: string,
+  p: Record<string, string>,
+  attributes: SnsAttributes,
+  timestamp: string,
+) {
   return {
     Type: 'Notification',
     MessageId: messageId,

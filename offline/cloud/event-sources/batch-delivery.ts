@@ -55,7 +55,12 @@ export async function deliverInOrder(records: PolledRecord[], context: DeliveryC
       pending[0] = { records: batch.records.slice(failedAt), attempts: batch.attempts + 1 };
     } else if (!result.ok && plan.bisectBatchOnFunctionError && batch.records.length > 1) {
       const half = Math.ceil(batch.records.length / 2);
-      pending.splice(0, 1, { records: batch.records.slice(0, half), attempts: batch.attempts }, { records: batch.records.slice(half), attempts: batch.attempts });
+      pending.splice(
+        0,
+        1,
+        { records: batch.records.slice(0, half), attempts: batch.attempts },
+        { records: batch.records.slice(half), attempts: batch.attempts },
+      );
       continue;
     } else {
       batch.attempts += 1;
@@ -83,7 +88,9 @@ export function firstFailure(plan: Pick<StreamConsumerPlan, 'reportBatchItemFail
   if (failures === undefined || failures === null) return -1;
   if (!Array.isArray(failures)) return 0;
   if (failures.length === 0) return -1;
-  const positions = failures.map((f: { itemIdentifier?: unknown } | null) => records.findIndex((r) => typeof f?.itemIdentifier === 'string' && r.sequenceNumber === f.itemIdentifier));
+  const positions = failures.map((f: { itemIdentifier?: unknown } | null) =>
+    records.findIndex((r) => typeof f?.itemIdentifier === 'string' && r.sequenceNumber === f.itemIdentifier),
+  );
   return positions.includes(-1) ? 0 : Math.min(...positions);
 }
 

@@ -34,7 +34,8 @@ export function dynamodbStreamsSource(dynamodb: DynamoDBClient, streams: DynamoD
         throw error.name === 'ResourceNotFoundException' ? new MappingConfigurationError(`DynamoDB table ${table} does not exist`) : error;
       });
       const streamArn = Table?.LatestStreamArn;
-      if (!streamArn || Table?.StreamSpecification?.StreamEnabled === false) throw new MappingConfigurationError(`DynamoDB table ${table} has no stream (StreamSpecification.StreamEnabled)`);
+      if (!streamArn || Table?.StreamSpecification?.StreamEnabled === false)
+        throw new MappingConfigurationError(`DynamoDB table ${table} has no stream (StreamSpecification.StreamEnabled)`);
       return { streamArn, incarnation: String(Table?.CreationDateTime?.getTime() ?? 0) };
     },
     async shards(streamArn) {
@@ -105,7 +106,8 @@ export function dynamodbRecord(streamArn: string, region: string, record: _Recor
   };
 }
 
-const image = (item: Record<string, AttributeValue>): Record<string, unknown> => Object.fromEntries(Object.entries(item).map(([name, value]) => [name, attribute(value)]));
+const image = (item: Record<string, AttributeValue>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(item).map(([name, value]) => [name, attribute(value)]));
 
 /** An attribute value as JSON carries it: the SDK's Uint8Array binaries become base64 strings. */
 function attribute(value: AttributeValue): unknown {

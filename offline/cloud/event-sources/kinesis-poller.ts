@@ -20,7 +20,10 @@ export type StreamPollerOptions = Omit<PollerOptions, 'invoke'> & {
 
 /** Lambda's Kinesis event source mapping. */
 export function startKinesisPoller(plan: StreamConsumerPlan, options: StreamPollerOptions) {
-  return startStreamPoller(plan, kinesisSource(options.clients.kinesis, plan.stream), { ...options, invoke: options.invoke ?? lambdaApiInvoker(options.clients.lambda) });
+  return startStreamPoller(plan, kinesisSource(options.clients.kinesis, plan.stream), {
+    ...options,
+    invoke: options.invoke ?? lambdaApiInvoker(options.clients.lambda),
+  });
 }
 
 /** A Kinesis stream's shards, read with GetRecords (an enhanced fan-out consumer gets the same records). */

@@ -69,9 +69,11 @@ export function startStreamPoller(plan: StreamConsumerPlan, source: StreamSource
   const timer = createWakeSignal(); // never notified: a sleep that stop() cuts short
   const idle = options.writes ?? timer;
   const windowMs = plan.batchWindowSeconds * 1000;
-  const maxAgeMs = (plan.maximumRecordAgeInSeconds >= 0 ? plan.maximumRecordAgeInSeconds : options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS) * 1000;
+  const maxAgeMs = (plan.maximumRecordAgeInSeconds >= 0 ? plan.maximumRecordAgeInSeconds : (options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS)) * 1000;
   const startingPosition: ShardPosition =
-    plan.startingPosition === 'AT_TIMESTAMP' ? { type: 'AT_TIMESTAMP', timestamp: new Date(plan.startingPositionTimestamp! * 1000) } : { type: plan.startingPosition };
+    plan.startingPosition === 'AT_TIMESTAMP'
+      ? { type: 'AT_TIMESTAMP', timestamp: new Date(plan.startingPositionTimestamp! * 1000) }
+      : { type: plan.startingPosition };
   // Settles once every shard found at start has its position (LATEST is taken then): what is written
   // after that reaches the function. Also settles when the mapping cannot run, so nothing waits on it.
   let markPositioned!: () => void;
@@ -119,7 +121,9 @@ export function startStreamPoller(plan: StreamConsumerPlan, source: StreamSource
         started.add(shard.id);
         // Shards found later hold only records written after the mapping started: read them whole.
         const position: ShardPosition = initial.has(shard.id) ? startingPosition : { type: 'TRIM_HORIZON' };
-        const task = untilStopped(`shard ${shard.id}`, () => pollShard(streamArn, `${plan.functionName}@${streamArn}@${incarnation}/${shard.id}`, shard.id, position)).then(async () => {
+        const task = untilStopped(`shard ${shard.id}`, () =>
+          pollShard(streamArn, `${plan.functionName}@${streamArn}@${incarnation}/${shard.id}`, shard.id, position),
+        ).then(async () => {
           finished.add(shard.id);
           if (!abort.signal.aborted) await untilStopped('listing shards', startReadyShards);
         });
@@ -160,7 +164,16 @@ export function startStreamPoller(plan: StreamConsumerPlan, source: StreamSource
       const partitions = byPartition(batch, plan.parallelizationFactor);
       // With one partition the checkpoint follows each finished part; with several, the whole page.
       const progress = partitions.length === 1 ? checkpoint : () => undefined;
-      const context = { plan, options, streamArn, shardId, batchInfoKey: source.batchInfoKey, maxAgeMs, signal: abort.signal, sleep: (ms: number) => timer.sleep(ms, timer.generation(), abort.signal) };
+      const context = {
+        plan,
+        options,
+        streamArn,
+        shardId,
+        batchInfoKey: source.batchInfoKey,
+        maxAgeMs,
+        signal: abort.signal,
+        sleep: (ms: number) => timer.sleep(ms, timer.generation(), abort.signal),
+      };
       const done = await Promise.all(partitions.map((records) => deliverInOrder(records, { ...context, progress })));
       if (!done.every(Boolean)) return; // stopped mid-batch: what is not done is not checkpointed
       options.checkpoints.set(checkpointKey, lastRead);

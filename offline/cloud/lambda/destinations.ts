@@ -26,7 +26,12 @@ const KIND_NAMES: Record<Destination['kind'], string> = {
  * functions; `functionNameOf` turns a function of the service into its deployed name (without it, only
  * ARNs are accepted, as for stream events). Throws naming `where`, e.g. "function fulfil, destinations.onFailure".
  */
-export function parseDestination(value: unknown, text: (v: unknown) => string, where: string, functionNameOf?: (functionKey: string) => string | undefined): Destination {
+export function parseDestination(
+  value: unknown,
+  text: (v: unknown) => string,
+  where: string,
+  functionNameOf?: (functionKey: string) => string | undefined,
+): Destination {
   const resolve = (v: unknown) => {
     try {
       return text(v);
@@ -40,7 +45,9 @@ export function parseDestination(value: unknown, text: (v: unknown) => string, w
     const name = functionNameOf?.(value);
     if (name === undefined) {
       throw new Error(
-        functionNameOf ? `${where}: "${value}" is neither an ARN nor a function of this service` : `${where}: "${value}" is not an ARN (only an ARN is accepted here)`,
+        functionNameOf
+          ? `${where}: "${value}" is neither an ARN nor a function of this service`
+          : `${where}: "${value}" is not an ARN (only an ARN is accepted here)`,
       );
     }
     return fromArn(resolve({ 'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}` }), where);
@@ -52,13 +59,15 @@ export function parseDestination(value: unknown, text: (v: unknown) => string, w
   // An intrinsic function in place of the ARN (the schema asks for { arn }, Serverless only warns).
   if (!('arn' in object) && !('type' in object)) return fromArn(resolve(object), where);
   const unknownKeys = Object.keys(object).filter((key) => key !== 'arn' && key !== 'type');
-  if (unknownKeys.length > 0) throw new Error(`${where}: unknown propert${unknownKeys.length > 1 ? 'ies' : 'y'} ${unknownKeys.join(', ')} (expected arn and type)`);
+  if (unknownKeys.length > 0)
+    throw new Error(`${where}: unknown propert${unknownKeys.length > 1 ? 'ies' : 'y'} ${unknownKeys.join(', ')} (expected arn and type)`);
   if (object.arn === undefined) throw new Error(`${where}.arn: is required`);
   const destination = fromArn(resolve(object.arn), `${where}.arn`);
   if (object.type === undefined) return destination;
   const kind = typeof object.type === 'string' ? TYPES[object.type] : undefined;
   if (!kind) throw new Error(`${where}.type: ${JSON.stringify(object.type)} is not one of ${Object.keys(TYPES).join(', ')}`);
-  if (kind !== destination.kind) throw new Error(`${where}.type: ${object.type as string} does not match ${destination.arn}, which is ${KIND_NAMES[destination.kind]}`);
+  if (kind !== destination.kind)
+    throw new Error(`${where}.type: ${object.type as string} does not match ${destination.arn}, which is ${KIND_NAMES[destination.kind]}`);
   return destination;
 }
 
@@ -90,7 +99,10 @@ type RecordFields = {
  * asynchronous invocation of a function (a message into its event queue, see async-consumer.ts); as a
  * JSON object under `aws/lambda/` in a bucket. Rejects when the service refuses it.
  */
-export function createDestinationSender(clients: LocalClients, options: { asyncQueueOf(functionName: string): string | undefined; log(m: string): void }): SendToDestination {
+export function createDestinationSender(
+  clients: LocalClients,
+  options: { asyncQueueOf(functionName: string): string | undefined; log(m: string): void },
+): SendToDestination {
   const urls = new Map<string, Promise<string>>();
   const queueUrl = (name: string) => {
     if (!urls.has(name)) {

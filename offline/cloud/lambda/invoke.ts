@@ -21,7 +21,9 @@ export const lambdaApiInvoker =
 export async function invoke(lambda: LambdaClient, functionName: string, event: unknown): Promise<Invocation> {
   let result;
   try {
-    result = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(event)) }));
+    result = await lambda.send(
+      new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(event)) }),
+    );
   } catch (error) {
     return { ok: false, error: { errorType: (error as Error).name, errorMessage: (error as Error).message } };
   }

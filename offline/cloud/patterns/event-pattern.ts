@@ -225,7 +225,8 @@ function compileNumeric(spec: unknown, report: (reason: string) => void): ((n: n
   let upper: { value: number; inclusive: boolean } | undefined;
   for (let i = 0; i < spec.length; i += 2) {
     const [op, value] = [spec[i], spec[i + 1]];
-    if (typeof op !== 'string' || !(op === '=' || LOWER.has(op) || UPPER.has(op))) return void report(`Unrecognized numeric range operator: ${JSON.stringify(op)}`);
+    if (typeof op !== 'string' || !(op === '=' || LOWER.has(op) || UPPER.has(op)))
+      return void report(`Unrecognized numeric range operator: ${JSON.stringify(op)}`);
     if (typeof value !== 'number' || !Number.isFinite(value)) return void report(`Value of ${op} must be a number`);
     if (op === '=') {
       if (spec.length !== 2) return void report('numeric "=" cannot be combined with other operators');

@@ -18,7 +18,8 @@ export function createResolver(resources: CfnResources, names: Names, functions:
     if (!resource) throw new Error(`serverless.yml refers to an unknown resource ${logicalId}`);
     const p = resource.Properties ?? {};
     const name = p.QueueName ?? p.TopicName ?? p.TableName ?? p.Name ?? p.BucketName ?? (resource.Type === 'AWS::Events::Rule' ? logicalId : undefined);
-    if (typeof name !== 'string') throw new Error(`resource ${logicalId} (${resource.Type}) needs an explicit name to run locally (QueueName, TopicName, TableName, BucketName or Name)`);
+    if (typeof name !== 'string')
+      throw new Error(`resource ${logicalId} (${resource.Type}) needs an explicit name to run locally (QueueName, TopicName, TableName, BucketName or Name)`);
     return name;
   };
 
@@ -51,7 +52,8 @@ export function createResolver(resources: CfnResources, names: Names, functions:
     if (attribute === 'QueueName' || attribute === 'TopicName' || (attribute === 'Name' && type === 'AWS::Events::EventBus')) return name;
     if (attribute === 'StreamArn' && type === 'AWS::DynamoDB::Table') {
       // The embedded cloud's stream ARN (LocalStack's label differs: consumers look the stream up by table).
-      if (!resources[logicalId].Properties?.StreamSpecification) throw new Error(`Fn::GetAtt ${logicalId}.StreamArn: table ${logicalId} has no StreamSpecification`);
+      if (!resources[logicalId].Properties?.StreamSpecification)
+        throw new Error(`Fn::GetAtt ${logicalId}.StreamArn: table ${logicalId} has no StreamSpecification`);
       return `${arns[type]}/stream/${EMBEDDED_STREAM_LABEL}`;
     }
     if (attribute === 'QueueUrl') return ref(logicalId);
@@ -105,7 +107,11 @@ export function createResolver(resources: CfnResources, names: Names, functions:
 
 export type Resolver = ReturnType<typeof createResolver>;
 
-export const nameFromArn = (arn: string): string => arn.split(':').pop()!.replace(/^stream\//, '');
+export const nameFromArn = (arn: string): string =>
+  arn
+    .split(':')
+    .pop()!
+    .replace(/^stream\//, '');
 
 /** The table a DynamoDB stream ARN (arn:…:table/<name>/stream/<label>) belongs to; its label holds ':' so nameFromArn cannot tell it. */
 export const tableOfStreamArn = (arn: string): string => arn.split('/')[1];

@@ -56,7 +56,13 @@ export function planDestinations(config: ServiceConfig, plan: LocalCloudPlan, co
       invokedAsync.add(target);
       pending.push(target);
       const fn = config.functions[target];
-      plan.asyncConsumers.push({ functionKey: target, functionName: destination.name, source: 'invoke', queue: context.eventQueueOf(target), ...context.asyncRulesOf(fn) });
+      plan.asyncConsumers.push({
+        functionKey: target,
+        functionName: destination.name,
+        source: 'invoke',
+        queue: context.eventQueueOf(target),
+        ...context.asyncRulesOf(fn),
+      });
     }
   }
 

@@ -67,7 +67,11 @@ export function planEventBridge(planning: EventBridgePlanning): Planned {
     return undefined;
   };
 
-  const addRule = (rule: { name: string; bus: string; pattern?: unknown; schedule?: string; state: 'ENABLED' | 'DISABLED'; functionKey: string }, target: EventTargetPlan, where: string) => {
+  const addRule = (
+    rule: { name: string; bus: string; pattern?: unknown; schedule?: string; state: 'ENABLED' | 'DISABLED'; functionKey: string },
+    target: EventTargetPlan,
+    where: string,
+  ) => {
     if (rule.schedule !== undefined) {
       if (rule.state === 'DISABLED') return;
       const scheduled: ScheduledTarget = { input: target.input, inputPath: target.inputPath, inputTransformer: target.inputTransformer };
@@ -106,9 +110,11 @@ export function planEventBridge(planning: EventBridgePlanning): Planned {
           arn,
           input: raw.Input === undefined ? undefined : jsonText(resolve(raw.Input)),
           inputPath: raw.InputPath === undefined ? undefined : text(raw.InputPath),
-          inputTransformer: transformer === undefined ? undefined : compact({ InputPathsMap: transformer.InputPathsMap, InputTemplate: transformer.InputTemplate }),
+          inputTransformer:
+            transformer === undefined ? undefined : compact({ InputPathsMap: transformer.InputPathsMap, InputTemplate: transformer.InputTemplate }),
           retryPolicy: raw.RetryPolicy === undefined ? undefined : (resolve(raw.RetryPolicy) as EventTargetPlan['retryPolicy']),
-          deadLetterArn: (raw.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn === undefined ? undefined : text((raw.DeadLetterConfig as { Arn: unknown }).Arn),
+          deadLetterArn:
+            (raw.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn === undefined ? undefined : text((raw.DeadLetterConfig as { Arn: unknown }).Arn),
         }),
         at,
       );
@@ -138,13 +144,22 @@ export function planEventBridge(planning: EventBridgePlanning): Planned {
       if (transformer && typeof transformer.inputTemplate !== 'string') throw new Error(`${where}.inputTransformer: inputTemplate is required`);
       const retry = e.retryPolicy as { maximumEventAge?: number; maximumRetryAttempts?: number } | undefined;
       addRule(
-        { name, bus, pattern: e.pattern === undefined ? undefined : resolve(e.pattern), schedule: e.schedule as string | undefined, state: e.enabled === false ? 'DISABLED' : 'ENABLED', functionKey },
+        {
+          name,
+          bus,
+          pattern: e.pattern === undefined ? undefined : resolve(e.pattern),
+          schedule: e.schedule as string | undefined,
+          state: e.enabled === false ? 'DISABLED' : 'ENABLED',
+          functionKey,
+        },
         compact({
           id: targetIdOf(name),
           arn: queueArn(planning.eventQueueFor(functionKey)),
           input: e.input === undefined ? undefined : JSON.stringify(resolve(e.input)),
           inputPath: e.inputPath === undefined ? undefined : text(e.inputPath),
-          inputTransformer: transformer ? compact({ InputPathsMap: resolve(transformer.inputPathsMap) as Record<string, string> | undefined, InputTemplate: transformer.inputTemplate! }) : undefined,
+          inputTransformer: transformer
+            ? compact({ InputPathsMap: resolve(transformer.inputPathsMap) as Record<string, string> | undefined, InputTemplate: transformer.inputTemplate! })
+            : undefined,
           retryPolicy: retry ? compact({ MaximumRetryAttempts: retry.maximumRetryAttempts, MaximumEventAgeInSeconds: retry.maximumEventAge }) : undefined,
           deadLetterArn: e.deadLetterQueueArn === undefined ? undefined : text(e.deadLetterQueueArn),
         }),
@@ -154,7 +169,8 @@ export function planEventBridge(planning: EventBridgePlanning): Planned {
   }
   for (const rule of out.eventRules) {
     for (const target of rule.targets) {
-      if (target.deadLetterArn !== undefined && !target.deadLetterArn.startsWith('arn:aws:sqs:')) throw new Error(`EventBridge rule ${rule.name}, target ${target.id}: the dead-letter queue must be an SQS queue ARN, not ${target.deadLetterArn}`);
+      if (target.deadLetterArn !== undefined && !target.deadLetterArn.startsWith('arn:aws:sqs:'))
+        throw new Error(`EventBridge rule ${rule.name}, target ${target.id}: the dead-letter queue must be an SQS queue ARN, not ${target.deadLetterArn}`);
     }
   }
   return out;

@@ -26,13 +26,16 @@ export function planQueue(logicalId: string, p: Record<string, unknown>): QueueP
   const scalar = (key: string): string | undefined => {
     const value = p[key];
     if (value === undefined) return undefined;
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`${where}: ${key} must be a string, number or boolean, found ${JSON.stringify(value)}`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      throw new Error(`${where}: ${key} must be a string, number or boolean, found ${JSON.stringify(value)}`);
     return String(value);
   };
   const fifo = scalar('FifoQueue') === 'true';
-  if (p.FifoQueue !== undefined && !['true', 'false'].includes(scalar('FifoQueue')!)) throw new Error(`${where}: FifoQueue must be true or false, found ${scalar('FifoQueue')}`);
+  if (p.FifoQueue !== undefined && !['true', 'false'].includes(scalar('FifoQueue')!))
+    throw new Error(`${where}: FifoQueue must be true or false, found ${scalar('FifoQueue')}`);
   if (fifo && !name.endsWith('.fifo')) throw new Error(`${where}: QueueName of a FIFO queue (FifoQueue: true) must end with .fifo`);
-  if (!fifo && name.endsWith('.fifo')) throw new Error(`${where}: QueueName ends with .fifo but FifoQueue is not true; set FifoQueue: true or rename the queue`);
+  if (!fifo && name.endsWith('.fifo'))
+    throw new Error(`${where}: QueueName ends with .fifo but FifoQueue is not true; set FifoQueue: true or rename the queue`);
   for (const key of FIFO_ONLY) if (!fifo && p[key] !== undefined) throw new Error(`${where}: ${key} applies to FIFO queues only (FifoQueue: true)`);
   if (fifo && p.FifoThroughputLimit === 'perMessageGroupId' && p.DeduplicationScope !== 'messageGroup') {
     throw new Error(`${where}: FifoThroughputLimit perMessageGroupId needs DeduplicationScope messageGroup`);
@@ -45,7 +48,9 @@ export function planQueue(logicalId: string, p: Record<string, unknown>): QueueP
     attributes.RedrivePolicy = typeof p.RedrivePolicy === 'string' ? p.RedrivePolicy : JSON.stringify(p.RedrivePolicy);
     const target = (JSON.parse(attributes.RedrivePolicy) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
     if (typeof target === 'string' && nameFromArn(target).endsWith('.fifo') !== fifo) {
-      throw new Error(`${where}: RedrivePolicy.deadLetterTargetArn must be a ${fifo ? 'FIFO' : 'standard'} queue like its source, found ${nameFromArn(target)}`);
+      throw new Error(
+        `${where}: RedrivePolicy.deadLetterTargetArn must be a ${fifo ? 'FIFO' : 'standard'} queue like its source, found ${nameFromArn(target)}`,
+      );
     }
   }
   return { name, attributes };

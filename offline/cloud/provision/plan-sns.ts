@@ -4,7 +4,11 @@ import { filterPolicyErrors, FILTER_POLICY_SCOPES, type FilterPolicyScope } from
  * A subscription's filter policy and FilterPolicyScope as planned, checked here so that a mistake
  * names its place (`where`) instead of surfacing as SNS's InvalidParameter at provisioning.
  */
-export function planSnsFilter(where: string, filterPolicy: unknown, filterPolicyScope: unknown): { filterPolicy?: unknown; filterPolicyScope?: FilterPolicyScope } {
+export function planSnsFilter(
+  where: string,
+  filterPolicy: unknown,
+  filterPolicyScope: unknown,
+): { filterPolicy?: unknown; filterPolicyScope?: FilterPolicyScope } {
   if (filterPolicyScope !== undefined && !FILTER_POLICY_SCOPES.includes(filterPolicyScope as FilterPolicyScope)) {
     throw new Error(`${where}: filterPolicyScope must be MessageAttributes or MessageBody, found ${JSON.stringify(filterPolicyScope)}`);
   }

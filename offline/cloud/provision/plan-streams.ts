@@ -56,7 +56,8 @@ export function planStreamEvent(
 
   const integer = (property: string, fallback: number, min: number, max: number): number => {
     const value = spec[property] ?? fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(property, `must be an integer from ${min} to ${max}, found ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+      fail(property, `must be an integer from ${min} to ${max}, found ${JSON.stringify(value)}`);
     return value as number;
   };
   const flag = (property: string): boolean => {
@@ -67,17 +68,21 @@ export function planStreamEvent(
 
   const startingPosition = spec.startingPosition ?? 'TRIM_HORIZON';
   const positions = source === 'kinesis' ? ['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'] : ['TRIM_HORIZON', 'LATEST'];
-  if (!positions.includes(startingPosition as string)) fail('startingPosition', `must be one of ${positions.join(', ')} for ${source}, found ${JSON.stringify(startingPosition)}`);
+  if (!positions.includes(startingPosition as string))
+    fail('startingPosition', `must be one of ${positions.join(', ')} for ${source}, found ${JSON.stringify(startingPosition)}`);
   let startingPositionTimestamp: number | undefined;
   if (startingPosition === 'AT_TIMESTAMP') {
     startingPositionTimestamp = spec.startingPositionTimestamp as number;
-    if (typeof startingPositionTimestamp !== 'number') fail('startingPositionTimestamp', 'is required (seconds since the epoch) with startingPosition AT_TIMESTAMP');
+    if (typeof startingPositionTimestamp !== 'number')
+      fail('startingPositionTimestamp', 'is required (seconds since the epoch) with startingPosition AT_TIMESTAMP');
   }
 
   const maximumRecordAgeInSeconds = integer('maximumRecordAgeInSeconds', -1, -1, 604_800);
-  if (maximumRecordAgeInSeconds >= 0 && maximumRecordAgeInSeconds < 60) fail('maximumRecordAgeInSeconds', `must be -1 or from 60 to 604800, found ${maximumRecordAgeInSeconds}`);
+  if (maximumRecordAgeInSeconds >= 0 && maximumRecordAgeInSeconds < 60)
+    fail('maximumRecordAgeInSeconds', `must be -1 or from 60 to 604800, found ${maximumRecordAgeInSeconds}`);
   const responseType = spec.functionResponseType;
-  if (responseType !== undefined && responseType !== 'ReportBatchItemFailures') fail('functionResponseType', `must be ReportBatchItemFailures, found ${JSON.stringify(responseType)}`);
+  if (responseType !== undefined && responseType !== 'ReportBatchItemFailures')
+    fail('functionResponseType', `must be ReportBatchItemFailures, found ${JSON.stringify(responseType)}`);
   const filterPatterns = spec.filterPatterns;
   if (filterPatterns !== undefined && !Array.isArray(filterPatterns)) fail('filterPatterns', 'must be a list of patterns');
   const onFailure = (spec.destinations as { onFailure?: unknown } | undefined)?.onFailure;
@@ -87,7 +92,10 @@ export function planStreamEvent(
     functionKey: target.functionKey,
     functionName: target.functionName,
     source,
-    stream: source === 'kinesis' ? kinesisStreamName(arn) : dynamodbTableName(arn, () => fail('arn', `must be a table's stream ARN (…:table/<name>/stream/<label>), found ${arn}`)),
+    stream:
+      source === 'kinesis'
+        ? kinesisStreamName(arn)
+        : dynamodbTableName(arn, () => fail('arn', `must be a table's stream ARN (…:table/<name>/stream/<label>), found ${arn}`)),
     arn,
     enabled: spec.enabled !== false,
     batchSize: integer('batchSize', AWS_DEFAULT_BATCH_SIZE, 1, 10_000),
@@ -106,7 +114,11 @@ export function planStreamEvent(
 }
 
 /** `arn:aws:kinesis:<r>:<a>:stream/<name>`, or a consumer's `…:stream/<name>/consumer/<c>:<t>`. */
-const kinesisStreamName = (arn: string): string => arn.split(':')[5].replace(/^stream\//, '').split('/')[0];
+const kinesisStreamName = (arn: string): string =>
+  arn
+    .split(':')[5]
+    .replace(/^stream\//, '')
+    .split('/')[0];
 
 /** `arn:aws:dynamodb:<r>:<a>:table/<name>/stream/<label>` */
 function dynamodbTableName(arn: string, invalid: () => never): string {
@@ -117,6 +129,7 @@ function dynamodbTableName(arn: string, invalid: () => never): string {
 /** The on-failure destination of a stream mapping: Lambda sends discarded stream batches to SQS, SNS or S3 only. */
 function streamDestination(value: unknown, text: Resolver['text'], where: string): Destination {
   const destination = parseDestination(value, text, where);
-  if (!['sqs', 'sns', 's3'].includes(destination.kind)) throw new Error(`${where}: must be the ARN of an SQS queue, SNS topic or S3 bucket, found ${destination.arn}`);
+  if (!['sqs', 'sns', 's3'].includes(destination.kind))
+    throw new Error(`${where}: must be the ARN of an SQS queue, SNS topic or S3 bucket, found ${destination.arn}`);
   return destination;
 }

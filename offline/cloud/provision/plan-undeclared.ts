@@ -34,7 +34,11 @@ type Functions = Record<string, { events?: Record<string, unknown>[] }>;
  * table or event bus that an event names by ARN but no resource declares (one that exists on AWS),
  * so that the local cloud creates it; one warning line says so for each.
  */
-export function withUndeclaredResources(functions: Functions, declared: CfnResources, text: (value: unknown) => string): { resources: CfnResources; warnings: string[] } {
+export function withUndeclaredResources(
+  functions: Functions,
+  declared: CfnResources,
+  text: (value: unknown) => string,
+): { resources: CfnResources; warnings: string[] } {
   const resources: CfnResources = { ...declared };
   const warnings: string[] = [];
   const need = (functionKey: string, kind: Kind, name: string | undefined) => {
@@ -63,7 +67,8 @@ export function withUndeclaredResources(functions: Functions, declared: CfnResou
   return { resources, warnings };
 }
 
-const isIntrinsic = (value: unknown): boolean => value !== null && typeof value === 'object' && Object.keys(value).some((key) => key === 'Ref' || key.startsWith('Fn::'));
+const isIntrinsic = (value: unknown): boolean =>
+  value !== null && typeof value === 'object' && Object.keys(value).some((key) => key === 'Ref' || key.startsWith('Fn::'));
 
 /** An event's ARN: the event itself in its short form (`sns: <arn>`, `sqs: !GetAtt Q.Arn`), else its `arn`. */
 export const eventArn = (spec: unknown): unknown => (typeof spec === 'string' || isIntrinsic(spec) ? spec : field(spec, 'arn'));

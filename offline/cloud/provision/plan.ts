@@ -54,7 +54,8 @@ export type AsyncConsumerPlan = {
  */
 export type SchedulePlan = {
   /** The function's key, or the logical id of a rule declared as a resource: for the log. */
-  functionKey: string;   ruleName: string;
+  functionKey: string;
+  ruleName: string;
   expression: string;
   queue?: string;
   topic?: string;
@@ -101,7 +102,15 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     const fn = config.functions[functionKey];
     return fn ? (fn.name ?? `${config.service}-${names.stage}-${functionKey}`) : undefined;
   };
-  const lambdaLogicalIds = Object.fromEntries(Object.keys(config.functions).map((key) => [`${key.replace(/-/g, 'Dash').replace(/_/g, 'Underscore').replace(/^./, (c) => c.toUpperCase())}LambdaFunction`, functionNameOf(key)!]));
+  const lambdaLogicalIds = Object.fromEntries(
+    Object.keys(config.functions).map((key) => [
+      `${key
+        .replace(/-/g, 'Dash')
+        .replace(/_/g, 'Underscore')
+        .replace(/^./, (c) => c.toUpperCase())}LambdaFunction`,
+      functionNameOf(key)!,
+    ]),
+  );
   const undeclared = withUndeclaredResources(config.functions, declared, createResolver(declared, { ...names, region }, lambdaLogicalIds).text);
   const resources = undeclared.resources;
   const resolver = createResolver(resources, { ...names, region }, lambdaLogicalIds);
@@ -146,7 +155,10 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
         plan.topics.push(String(p.TopicName));
         break;
       case 'AWS::SNS::Subscription':
-        if (p.Protocol !== 'sqs') throw new Error(`resource ${logicalId} (AWS::SNS::Subscription): Protocol ${String(p.Protocol)} does not run locally, only sqs (a function subscribes through an sns event)`);
+        if (p.Protocol !== 'sqs')
+          throw new Error(
+            `resource ${logicalId} (AWS::SNS::Subscription): Protocol ${String(p.Protocol)} does not run locally, only sqs (a function subscribes through an sns event)`,
+          );
         plan.subscriptions.push({
           topic: nameFromArn(String(p.TopicArn)),
           queue: nameFromArn(String(p.Endpoint)),
@@ -196,7 +208,8 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
         for (const [i, expression] of [spec.rate].flat().entries()) {
           plan.schedules.push({ functionKey, ruleName: spec.name ?? `${functionName}-schedule-${i + 1}`, expression, queue, input: spec.input });
         }
-        if (!plan.asyncConsumers.some((c) => c.queue === queue)) plan.asyncConsumers.push({ functionKey, functionName, source: 'schedule', queue, ...asyncRules });
+        if (!plan.asyncConsumers.some((c) => c.queue === queue))
+          plan.asyncConsumers.push({ functionKey, functionName, source: 'schedule', queue, ...asyncRules });
       }
       if (event.stream) plan.streamConsumers.push(planStreamEvent(event.stream, { functionKey, functionName, index }, { text }, plan.warnings));
     }
@@ -212,7 +225,13 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     eventQueueFor(functionKey) {
       const queue = eventQueueOf(functionKey);
       if (!plan.asyncConsumers.some((c) => c.queue === queue)) {
-        plan.asyncConsumers.push({ functionKey, functionName: functionNameOf(functionKey)!, source: 'eventbridge', queue, ...asyncRulesOf(config.functions[functionKey]) });
+        plan.asyncConsumers.push({
+          functionKey,
+          functionName: functionNameOf(functionKey)!,
+          source: 'eventbridge',
+          queue,
+          ...asyncRulesOf(config.functions[functionKey]),
+        });
       }
       return queue;
     },
@@ -221,7 +240,12 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
   plan.eventRules.push(...eventBridge.eventRules);
   plan.warnings.push(...eventBridge.warnings);
   for (const { target, ...schedule } of eventBridge.schedules) {
-    plan.schedules.push({ ...schedule, queue: target.queue, topic: target.topic, transform: { Input: target.input, InputPath: target.inputPath, InputTransformer: target.inputTransformer } });
+    plan.schedules.push({
+      ...schedule,
+      queue: target.queue,
+      topic: target.topic,
+      transform: { Input: target.input, InputPath: target.inputPath, InputTransformer: target.inputTransformer },
+    });
   }
   plan.warnings.push(...planDestinations(config, plan, { text, functionNameOf, eventQueueOf, asyncRulesOf }));
   for (const [key, value] of Object.entries(config.provider.environment ?? {})) plan.environment[key] = String(resolve(value));

@@ -15,9 +15,11 @@ export async function provisionEventBridge(plan: Pick<LocalCloudPlan, 'eventBuse
     });
   }
   for (const rule of plan.eventRules) {
-    await clients.eventbridge.send(new PutRuleCommand({ Name: rule.name, EventBusName: rule.eventBus, EventPattern: JSON.stringify(rule.pattern), State: rule.state })).catch((error: Error) => {
-      throw new Error(`EventBridge rule ${rule.name} (bus ${rule.eventBus}): ${error.message}`);
-    });
+    await clients.eventbridge
+      .send(new PutRuleCommand({ Name: rule.name, EventBusName: rule.eventBus, EventPattern: JSON.stringify(rule.pattern), State: rule.state }))
+      .catch((error: Error) => {
+        throw new Error(`EventBridge rule ${rule.name} (bus ${rule.eventBus}): ${error.message}`);
+      });
     const { FailedEntryCount, FailedEntries = [] } = await clients.eventbridge.send(
       new PutTargetsCommand({
         Rule: rule.name,

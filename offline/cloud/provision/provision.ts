@@ -7,9 +7,11 @@ import type { LocalClients } from './clients';
 import { provisionEventBridge } from './provision-eventbridge';
 import type { LocalCloudPlan, QueuePlan, TablePlan } from './plan';
 
-const ignore = (...names: string[]) => (error: Error & { Code?: string }) => {
-  if (!names.includes(error.name) && !names.includes(error.Code ?? '')) throw error;
-};
+const ignore =
+  (...names: string[]) =>
+  (error: Error & { Code?: string }) => {
+    if (!names.includes(error.name) && !names.includes(error.Code ?? '')) throw error;
+  };
 
 /**
  * Creates every resource of the plan, idempotently, through the AWS APIs: the same calls whether
@@ -112,7 +114,9 @@ export function streamSpecificationOf(table: TablePlan): StreamSpecification | u
   const spec = table.properties.StreamSpecification as { StreamViewType?: unknown } | undefined;
   if (spec === undefined) return undefined;
   if (typeof spec?.StreamViewType !== 'string' || !STREAM_VIEW_TYPES.includes(spec.StreamViewType)) {
-    throw new Error(`Table ${table.name}: StreamSpecification.StreamViewType must be one of ${STREAM_VIEW_TYPES.join(', ')} (got ${JSON.stringify(spec?.StreamViewType)})`);
+    throw new Error(
+      `Table ${table.name}: StreamSpecification.StreamViewType must be one of ${STREAM_VIEW_TYPES.join(', ')} (got ${JSON.stringify(spec?.StreamViewType)})`,
+    );
   }
   return { StreamEnabled: true, StreamViewType: spec.StreamViewType as StreamSpecification['StreamViewType'] };
 }

@@ -28,7 +28,19 @@ export function eventAsPublished(view: OrderView, paymentToken: string, status: 
   if (reached < 0) throw new Error(`Order ${view.orderId} never was ${status}`);
   const history = view.history.slice(0, reached + 1);
   const { orderId, customerId, items, totalCents, currency, correlationId } = view;
-  return toOrderEvent({ orderId, customerId, status, items, totalCents, currency, paymentToken, history, correlationId, createdAt: history[0].at, version: history.length });
+  return toOrderEvent({
+    orderId,
+    customerId,
+    status,
+    items,
+    totalCents,
+    currency,
+    paymentToken,
+    history,
+    correlationId,
+    createdAt: history[0].at,
+    version: history.length,
+  });
 }
 
 const attributesOf = (event: OrderEvent) => ({

@@ -35,7 +35,9 @@ export async function drainOwnMessages(name: string, keysOf: (body: string) => s
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !expected.every((key) => found.has(key))) {
     // No long poll: the embedded SQS answers a long poll only once MaxNumberOfMessages messages are there.
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl(name), MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl(name), MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }),
+    );
     for (const message of Messages) {
       const keys = keysOf(message.Body ?? '');
       if (keys.length === 0) continue;

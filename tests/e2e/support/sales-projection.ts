@@ -10,7 +10,12 @@ export async function salesProjection(date: string): Promise<Map<string, Project
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await dynamo.send(
-      new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `SALES#${date}` }, ExclusiveStartKey: startKey }),
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `SALES#${date}` },
+        ExclusiveStartKey: startKey,
+      }),
     );
     for (const item of page.Items ?? []) {
       if (orders.has(item.orderId)) throw new Error(`The projection of ${date} holds order ${item.orderId} twice`);

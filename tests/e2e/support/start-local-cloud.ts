@@ -19,7 +19,10 @@ export default async function startLocalCloud(): Promise<void> {
   writeFileSync(PID_FILE, String(child.pid));
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The local cloud was not ready after ${STARTUP_TIMEOUT_MS} ms:\n${output.slice(-4000)}`)), STARTUP_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`The local cloud was not ready after ${STARTUP_TIMEOUT_MS} ms:\n${output.slice(-4000)}`)),
+      STARTUP_TIMEOUT_MS,
+    );
     const watch = (chunk: Buffer) => {
       output += chunk.toString();
       if (READY.test(output)) {

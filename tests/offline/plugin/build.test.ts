@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { buildFunctionsTogether, canBuildTogether, sharedBuildOptions, type EsbuildPlugin, type FunctionsBuild } from '../../../offline/plugin/build';
 import { resolvedService } from '../support/resolved-service';
 
- 
 const EsbuildServerlessPlugin = require('serverless-esbuild');
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -25,13 +24,16 @@ async function serverlessEsbuild(config: Config, folder: string): Promise<Esbuil
   return plugin;
 }
 
-const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length));
+const files = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length));
 
 describe('one esbuild build for every function (npm start)', () => {
   const folders = [`.build-apart-${process.pid}`, `.build-together-${process.pid}`];
   afterAll(() => folders.forEach((folder) => rmSync(join(ROOT, '.esbuild', folder), { recursive: true, force: true })));
 
-  it("writes byte for byte the bundles serverless-esbuild builds one by one, where it writes them", async () => {
+  it('writes byte for byte the bundles serverless-esbuild builds one by one, where it writes them', async () => {
     const config = (await resolvedService()) as unknown as Config;
     const apart = await serverlessEsbuild(config, folders[0]);
     await apart.bundle();
@@ -52,10 +54,19 @@ describe('one esbuild build for every function (npm start)', () => {
 });
 
 describe('sharedBuildOptions', () => {
-  const plugin = (buildOptions: Record<string, unknown>): EsbuildPlugin => ({ buildOptions, buildDirPath: '/svc/.esbuild/.build', serviceDirPath: '/svc', functionEntries: [], plugins: [] });
+  const plugin = (buildOptions: Record<string, unknown>): EsbuildPlugin => ({
+    buildOptions,
+    buildDirPath: '/svc/.esbuild/.build',
+    serviceDirPath: '/svc',
+    functionEntries: [],
+    plugins: [],
+  });
 
   it("drops serverless-esbuild's own settings and adds the excluded packages to external", () => {
-    const options = sharedBuildOptions(plugin({ minify: true, exclude: ['@aws-sdk/*'], external: ['pg-native'], packager: 'npm', watch: { pattern: ['lib/**'] }, concurrency: 4 }), ['handlers/a.ts']);
+    const options = sharedBuildOptions(
+      plugin({ minify: true, exclude: ['@aws-sdk/*'], external: ['pg-native'], packager: 'npm', watch: { pattern: ['lib/**'] }, concurrency: 4 }),
+      ['handlers/a.ts'],
+    );
     expect(options).toEqual({
       minify: true,
       external: ['pg-native', '@aws-sdk/*'],
@@ -102,7 +113,13 @@ describe('rebuilds', () => {
 
   it('picks up a change, and calls made meanwhile share one rebuild', async () => {
     const func: { skipEsbuild?: boolean } = {};
-    const build = buildFunctionsTogether({ buildOptions: { bundle: true, platform: 'node', format: 'cjs' }, buildDirPath: join(dir, 'out'), serviceDirPath: dir, functionEntries: [{ entry: 'a.ts', func }], plugins: [] });
+    const build = buildFunctionsTogether({
+      buildOptions: { bundle: true, platform: 'node', format: 'cjs' },
+      buildDirPath: join(dir, 'out'),
+      serviceDirPath: dir,
+      functionEntries: [{ entry: 'a.ts', func }],
+      plugins: [],
+    });
     try {
       expect(func.skipEsbuild).toBe(true);
       await build.built;
@@ -119,7 +136,13 @@ describe('rebuilds', () => {
   });
 
   it('reports a build error, and builds again after the next change', async () => {
-    const build = buildFunctionsTogether({ buildOptions: { bundle: true, platform: 'node', logLevel: 'silent' }, buildDirPath: join(dir, 'out'), serviceDirPath: dir, functionEntries: [{ entry: 'a.ts', func: {} }], plugins: [] });
+    const build = buildFunctionsTogether({
+      buildOptions: { bundle: true, platform: 'node', logLevel: 'silent' },
+      buildDirPath: join(dir, 'out'),
+      serviceDirPath: dir,
+      functionEntries: [{ entry: 'a.ts', func: {} }],
+      plugins: [],
+    });
     try {
       await build.built;
       writeFileSync(join(dir, 'shared.ts'), 'export const word = ;\n');

@@ -40,7 +40,11 @@ describe('serverless-offline-sqs on a FIFO queue', () => {
       await cloud.sdk.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: message, MessageGroupId: group, MessageDeduplicationId: message }));
     }
   };
-  const consume = async (queue: string, handler: Handler, event: { batchSize?: number; maximumConcurrency?: number; reportBatchItemFailures?: boolean } = {}) => {
+  const consume = async (
+    queue: string,
+    handler: Handler,
+    event: { batchSize?: number; maximumConcurrency?: number; reportBatchItemFailures?: boolean } = {},
+  ) => {
     const lambda = recordingLambda(handler);
     running.push(
       await startOfflineSqs(cloud, lambda, {
@@ -66,7 +70,10 @@ describe('serverless-offline-sqs on a FIFO queue', () => {
     await eventually(() => (lambda.delivered().includes('A:3') && lambda.invocations.length >= 2 ? true : undefined), 'the retry of A:2', 8000);
     await sleep(1500); // anything else would have come back by now
 
-    expect(lambda.batches()).toEqual([['A:1', 'A:2', 'A:3', 'B:1', 'B:2'], ['A:2', 'A:3']]);
+    expect(lambda.batches()).toEqual([
+      ['A:1', 'A:2', 'A:3', 'B:1', 'B:2'],
+      ['A:2', 'A:3'],
+    ]);
   }, 15_000);
 
   it('keeps the order within a group across retries of a whole failed batch', async () => {

@@ -49,7 +49,12 @@ describe('serverless-offline-sqs filterPatterns', () => {
     const lambda = recordingLambda(() => ({}));
 
     running.push(
-      await startOfflineSqs(cloud, lambda, { arn: cloud.queueArn(queue.name), filterPatterns: [{ body: { type: ['OrderPlaced'] } }] }, { compileFilterPatterns: compileSqsFilterPatterns }),
+      await startOfflineSqs(
+        cloud,
+        lambda,
+        { arn: cloud.queueArn(queue.name), filterPatterns: [{ body: { type: ['OrderPlaced'] } }] },
+        { compileFilterPatterns: compileSqsFilterPatterns },
+      ),
     );
     await eventually(async () => ((await backlog(queue.url)) === 0 ? true : undefined), 'the queue to be empty');
 
@@ -62,7 +67,12 @@ describe('serverless-offline-sqs filterPatterns', () => {
     const lambda = recordingLambda(() => ({}));
 
     running.push(
-      await startOfflineSqs(cloud, lambda, { arn: cloud.queueArn(queue.name), filterPatterns: [{ Pattern: JSON.stringify({ body: { type: ['OrderPlaced'] } }) }] }, { compileFilterPatterns: compileSqsFilterPatterns }),
+      await startOfflineSqs(
+        cloud,
+        lambda,
+        { arn: cloud.queueArn(queue.name), filterPatterns: [{ Pattern: JSON.stringify({ body: { type: ['OrderPlaced'] } }) }] },
+        { compileFilterPatterns: compileSqsFilterPatterns },
+      ),
     );
     await eventually(async () => ((await backlog(queue.url)) === 0 ? true : undefined), 'the queue to be empty');
     await sleep(200);
@@ -78,7 +88,12 @@ describe('serverless-offline-sqs filterPatterns', () => {
     const lambda = recordingLambda(() => ({}));
 
     running.push(
-      await startOfflineSqs(cloud, lambda, { arn: cloud.queueArn(queue.name), filterPatterns: [{ attributes: { MessageGroupId: ['A'] } }] }, { compileFilterPatterns: compileSqsFilterPatterns }),
+      await startOfflineSqs(
+        cloud,
+        lambda,
+        { arn: cloud.queueArn(queue.name), filterPatterns: [{ attributes: { MessageGroupId: ['A'] } }] },
+        { compileFilterPatterns: compileSqsFilterPatterns },
+      ),
     );
     await eventually(async () => ((await backlog(queue.url)) === 0 ? true : undefined), 'the queue to be empty');
 
@@ -89,7 +104,12 @@ describe('serverless-offline-sqs filterPatterns', () => {
     const queue = await newQueue();
 
     await expect(
-      startOfflineSqs(cloud, recordingLambda(() => ({})), { arn: cloud.queueArn(queue.name), filterPatterns: [{ body: { type: 'OrderPlaced' } }] }, { compileFilterPatterns: compileSqsFilterPatterns }),
+      startOfflineSqs(
+        cloud,
+        recordingLambda(() => ({})),
+        { arn: cloud.queueArn(queue.name), filterPatterns: [{ body: { type: 'OrderPlaced' } }] },
+        { compileFilterPatterns: compileSqsFilterPatterns },
+      ),
     ).rejects.toThrow(new RegExp(`^function consumer, sqs event on ${queue.name}: filterPatterns\\[0\\]`));
   });
 

@@ -67,20 +67,25 @@ export async function startOfflineSqs(
   cloud: TestCloud,
   lambda: ReturnType<typeof recordingLambda>,
   sqs: SqsEventConfig,
-  options: { compileFilterPatterns?: (patterns: unknown[], where: { functionKey: string; queueName: string }) => (record: Record<string, unknown>) => boolean } = {},
+  options: {
+    compileFilterPatterns?: (patterns: unknown[], where: { functionKey: string; queueName: string }) => (record: Record<string, unknown>) => boolean;
+  } = {},
 ) {
-   
   const SQS = require('serverless-offline-sqs/src/sqs') as new (lambda: unknown, resources: unknown, options: Record<string, unknown>) => OfflineSqs;
-  const poller = new SQS(lambda, {}, {
-    endpoint: cloud.sqsEndpoint,
-    region: REGION,
-    accountId: ACCOUNT_ID,
-    accessKeyId: CREDENTIALS.accessKeyId,
-    secretAccessKey: CREDENTIALS.secretAccessKey,
-    apiVersion: '2012-11-05',
-    waitTimeSeconds: 1,
-    ...options,
-  });
+  const poller = new SQS(
+    lambda,
+    {},
+    {
+      endpoint: cloud.sqsEndpoint,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      accessKeyId: CREDENTIALS.accessKeyId,
+      secretAccessKey: CREDENTIALS.secretAccessKey,
+      apiVersion: '2012-11-05',
+      waitTimeSeconds: 1,
+      ...options,
+    },
+  );
   await poller.create([{ functionKey: 'consumer', sqs }]);
   poller.start();
   return {

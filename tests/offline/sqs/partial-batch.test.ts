@@ -36,12 +36,16 @@ describe('serverless-offline-sqs partial batch responses on a standard queue', (
     running.push(await startOfflineSqs(cloud, lambda, { arn: cloud.queueArn(name), batchSize: 10, maximumConcurrency: 1, ...event }));
     return { url, lambda };
   };
-  const failing = (...bodies: string[]) => (records: { messageId: string; body: string }[]) => ({
-    batchItemFailures: records.filter((r) => bodies.includes(r.body)).map((r) => ({ itemIdentifier: r.messageId })),
-  });
+  const failing =
+    (...bodies: string[]) =>
+    (records: { messageId: string; body: string }[]) => ({
+      batchItemFailures: records.filter((r) => bodies.includes(r.body)).map((r) => ({ itemIdentifier: r.messageId })),
+    });
 
   it('returns only the reported records to the queue, and delivers them again', async () => {
-    const { lambda } = await consume(['a', 'b', 'c'], (records, nth) => (nth === 1 ? failing('b')(records) : {}), { functionResponseType: 'ReportBatchItemFailures' });
+    const { lambda } = await consume(['a', 'b', 'c'], (records, nth) => (nth === 1 ? failing('b')(records) : {}), {
+      functionResponseType: 'ReportBatchItemFailures',
+    });
 
     await eventually(() => (lambda.invocations.length >= 2 ? true : undefined), 'the second invocation');
 
@@ -59,9 +63,13 @@ describe('serverless-offline-sqs partial batch responses on a standard queue', (
   });
 
   it('returns the whole batch when the function fails', async () => {
-    const { lambda } = await consume(['a', 'b'], (_records, nth) => {
-      if (nth === 1) throw new Error('boom');
-    }, { functionResponseType: 'ReportBatchItemFailures' });
+    const { lambda } = await consume(
+      ['a', 'b'],
+      (_records, nth) => {
+        if (nth === 1) throw new Error('boom');
+      },
+      { functionResponseType: 'ReportBatchItemFailures' },
+    );
 
     await eventually(() => (lambda.delivered().length >= 4 ? true : undefined), 'both records delivered again');
 
@@ -85,7 +93,9 @@ describe('serverless-offline-sqs partial batch responses on a standard queue', (
   });
 
   it('treats an empty or null response as a complete success', async () => {
-    const { url, lambda } = await consume(['a', 'b'], (_records, nth) => (nth === 1 ? { batchItemFailures: [] } : null), { functionResponseType: 'ReportBatchItemFailures' });
+    const { url, lambda } = await consume(['a', 'b'], (_records, nth) => (nth === 1 ? { batchItemFailures: [] } : null), {
+      functionResponseType: 'ReportBatchItemFailures',
+    });
 
     await eventually(() => (lambda.invocations.length >= 1 ? true : undefined), 'the invocation');
     await new Promise((resolve) => setTimeout(resolve, 1500));

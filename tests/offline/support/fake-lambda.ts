@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { freePort } from './ports';
 
 /** The event a consumer sent: tests read it freely, as a handler would. */
- 
+
 type Event = any;
 
 /** What a scripted function does on its n-th invocation (1-based): return a payload, or throw. */
@@ -11,9 +11,16 @@ export type Behaviour = (event: Event, invocation: number) => { returns: unknown
 
 export type Invocation = { event: Event; at: number };
 
-export const succeed = (payload: unknown = null): Behaviour => () => ({ returns: payload });
-export const alwaysFail = (message = 'boom'): Behaviour => () => ({ throws: message });
-export const failTimes = (times: number, message = 'boom'): Behaviour => (_event, n) => (n <= times ? { throws: message } : { returns: null });
+export const succeed =
+  (payload: unknown = null): Behaviour =>
+  () => ({ returns: payload });
+export const alwaysFail =
+  (message = 'boom'): Behaviour =>
+  () => ({ throws: message });
+export const failTimes =
+  (times: number, message = 'boom'): Behaviour =>
+  (_event, n) =>
+    n <= times ? { throws: message } : { returns: null };
 
 /**
  * A stand-in for serverless-offline's Lambda invoke API on 127.0.0.1: POST

@@ -55,7 +55,10 @@ describe('authorize', () => {
     ['an empty header', ''],
     ['a token without the Bearer scheme', 'eyJhbGciOiJIUzI1NiJ9.e30.x'],
     ['Basic credentials', 'Basic Y3VzdG9tZXI6cGFzc3dvcmQ='],
-    ['an unsigned token', `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(`{"sub":"x","exp":${2 ** 31}}`).toString('base64url')}.`],
+    [
+      'an unsigned token',
+      `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(`{"sub":"x","exp":${2 ** 31}}`).toString('base64url')}.`,
+    ],
   ])('refuses %s, without throwing', async (_label, header) => {
     await expect(authorize(withAuthorization(header))).resolves.toEqual(DENIED);
   });
@@ -118,7 +121,10 @@ describe('authorize on a deployed stage (secret in SSM)', () => {
 
   it('answers no (never throws) while SSM fails, and asks SSM again on the next request', async () => {
     const cold = await coldStart((ssm, sdk) =>
-      ssm.on(sdk.GetParameterCommand).rejectsOnce(new Error('AccessDeniedException')).resolves({ Parameter: { Value: 'dev-secret' } } as never),
+      ssm
+        .on(sdk.GetParameterCommand)
+        .rejectsOnce(new Error('AccessDeniedException'))
+        .resolves({ Parameter: { Value: 'dev-secret' } } as never),
     );
     const token = await mintToken('customer-dev', 'dev-secret');
 

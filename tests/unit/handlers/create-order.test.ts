@@ -187,7 +187,9 @@ describe('POST /orders (createOrder)', () => {
   });
 
   it('takes a content type with a charset, in any case', async () => {
-    expect((await post(httpEvent('createOrder', { headers: { 'content-type': 'Application/JSON; charset=UTF-8', 'idempotency-key': undefined } }))).status).toBe(202);
+    expect(
+      (await post(httpEvent('createOrder', { headers: { 'content-type': 'Application/JSON; charset=UTF-8', 'idempotency-key': undefined } }))).status,
+    ).toBe(202);
   });
 
   it('answers 413 PAYLOAD_TOO_LARGE for a body over 64 KiB, whatever it holds', async () => {

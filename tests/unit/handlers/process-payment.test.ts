@@ -34,7 +34,9 @@ afterAll(async () => {
 
 /** Stores the order as just placed, with no payment yet, whatever an earlier test did to it. */
 async function placeAfresh(order: Order): Promise<void> {
-  await table.doc.send(new PutCommand({ TableName: table.tableName, Item: { pk: `ORDER#${order.orderId}`, sk: 'ORDER', gsi1pk: 'PENDING', gsi1sk: order.createdAt, ...order } }));
+  await table.doc.send(
+    new PutCommand({ TableName: table.tableName, Item: { pk: `ORDER#${order.orderId}`, sk: 'ORDER', gsi1pk: 'PENDING', gsi1sk: order.createdAt, ...order } }),
+  );
   await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: { pk: `ORDER#${order.orderId}`, sk: 'PAYMENT' } }));
 }
 
@@ -113,7 +115,10 @@ describe('processPayment (SQS payments queue)', () => {
     await expect(orders.get('declined-order')).resolves.toMatchObject({ status: 'PAYMENT_FAILED' });
     await expect(ledger.get('declined-order')).resolves.toMatchObject({ status: 'DECLINED', charges: 0 });
     expect(publishing.published()).toEqual([
-      expect.objectContaining({ message: expect.objectContaining({ eventType: 'OrderPaymentFailed' }), attributes: expect.objectContaining({ eventType: 'OrderPaymentFailed' }) }),
+      expect.objectContaining({
+        message: expect.objectContaining({ eventType: 'OrderPaymentFailed' }),
+        attributes: expect.objectContaining({ eventType: 'OrderPaymentFailed' }),
+      }),
     ]);
   });
 

@@ -89,10 +89,12 @@ describe('reserveInventory (SNS OrderPaid)', () => {
   });
 
   it('gives back the stock it took when another item of the order is short', async () => {
-    await paid(order('short-order', [
-      { sku: 'SKU-2', quantity: 4, unitPriceCents: 3450 },
-      { sku: 'SKU-OOS', quantity: 1, unitPriceCents: 8900 },
-    ]));
+    await paid(
+      order('short-order', [
+        { sku: 'SKU-2', quantity: 4, unitPriceCents: 3450 },
+        { sku: 'SKU-OOS', quantity: 1, unitPriceCents: 8900 },
+      ]),
+    );
     const before = await stockOf('SKU-2');
 
     await invoke(orderPaidFor('short-order'));

@@ -48,7 +48,9 @@ describe('countingOrderChanges', () => {
 
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ OrdersPlaced: 1, service: 'orderflow' });
-    expect(lines[0]._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'orderflow', Dimensions: [['service']], Metrics: [{ Name: 'OrdersPlaced', Unit: 'Count' }] }] });
+    expect(lines[0]._aws).toMatchObject({
+      CloudWatchMetrics: [{ Namespace: 'orderflow', Dimensions: [['service']], Metrics: [{ Name: 'OrdersPlaced', Unit: 'Count' }] }],
+    });
   });
 
   test('counts a payment declined and an order cancelled when the write happened, not when it was already done', async () => {

@@ -51,7 +51,9 @@ describe('npm run seed:catalog', () => {
     expect(Item).toEqual({ ...productKey('SKU-1'), ...SAMPLE_CATALOG.find((product) => product.sku === 'SKU-1') });
 
     // Orders took stock since: running it again must not give it back.
-    await dev.doc.send(new UpdateCommand({ TableName: dev.tableName, Key: productKey('SKU-1'), UpdateExpression: 'SET stock = :s', ExpressionAttributeValues: { ':s': 7 } }));
+    await dev.doc.send(
+      new UpdateCommand({ TableName: dev.tableName, Key: productKey('SKU-1'), UpdateExpression: 'SET stock = :s', ExpressionAttributeValues: { ':s': 7 } }),
+    );
     const before = await scanAll(dev);
     const second = await seedCatalog(dev.endpoint, ['--stage', 'dev']);
     expect(second.code).toBe(0);

@@ -25,7 +25,10 @@ const ENVELOPE = {
 
 describe('lambdaEvent', () => {
   it("turns an SNS envelope into Lambda's SNS event, with Lambda's field names", () => {
-    const event = lambdaEvent({ source: 'sns', subscriptionArn: 'arn:aws:sns:us-east-1:000000000000:orderflow-local-order-events:sub-1' }, JSON.stringify(ENVELOPE));
+    const event = lambdaEvent(
+      { source: 'sns', subscriptionArn: 'arn:aws:sns:us-east-1:000000000000:orderflow-local-order-events:sub-1' },
+      JSON.stringify(ENVELOPE),
+    );
 
     expect(event).toEqual({
       Records: [
@@ -54,7 +57,9 @@ describe('lambdaEvent', () => {
   it('keeps the subject, and defaults the subscription ARN and the attributes', () => {
     const { MessageAttributes: _, ...withoutAttributes } = ENVELOPE;
 
-    const event = lambdaEvent({ source: 'sns' }, JSON.stringify({ ...withoutAttributes, Subject: 'order paid' })) as { Records: { EventSubscriptionArn: string; Sns: Record<string, unknown> }[] };
+    const event = lambdaEvent({ source: 'sns' }, JSON.stringify({ ...withoutAttributes, Subject: 'order paid' })) as {
+      Records: { EventSubscriptionArn: string; Sns: Record<string, unknown> }[];
+    };
 
     expect(event.Records[0].Sns.Subject).toBe('order paid');
     expect(event.Records[0].Sns.MessageAttributes).toEqual({});
@@ -68,7 +73,14 @@ describe('lambdaEvent', () => {
   });
 
   it("skips S3's test event (sent when notifications are configured)", () => {
-    const testEvent = { Service: 'Amazon S3', Event: 's3:TestEvent', Time: '2026-01-01T00:00:00.000Z', Bucket: 'orderflow-local-imports', RequestId: 'R', HostId: 'H' };
+    const testEvent = {
+      Service: 'Amazon S3',
+      Event: 's3:TestEvent',
+      Time: '2026-01-01T00:00:00.000Z',
+      Bucket: 'orderflow-local-imports',
+      RequestId: 'R',
+      HostId: 'H',
+    };
 
     expect(lambdaEvent({ source: 's3' }, JSON.stringify(testEvent))).toBe('skip');
   });
@@ -121,12 +133,22 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
     const { TopicArn } = await cloud.sdk.sns.send(new CreateTopicCommand({ Name: `${key}-events` }));
     await cloud.sdk.sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: cloud.queueArn(plan.queue) }));
     const publish = (message: string) =>
-      cloud.sdk.sns.send(new PublishCommand({ TopicArn, Message: message, MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderPaid' } } }));
+      cloud.sdk.sns.send(
+        new PublishCommand({ TopicArn, Message: message, MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderPaid' } } }),
+      );
     return { plan, queueUrl, failuresUrl, topicArn: TopicArn!, publish };
   }
 
   const start = (plan: AsyncConsumerPlan) => {
-    consumer = startAsyncConsumer(plan, { clients, region: REGION, accountId: ACCOUNT_ID, retryDelaysSeconds: [1, 1], concurrency: 1, log: () => undefined, sendToDestination });
+    consumer = startAsyncConsumer(plan, {
+      clients,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      retryDelaysSeconds: [1, 1],
+      concurrency: 1,
+      log: () => undefined,
+      sendToDestination,
+    });
   };
 
   /** Messages waiting or in flight: 0 once the consumer deleted the event. */
@@ -144,7 +166,10 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
 
     await fn.publish('{"type":"OrderPaid","orderId":"o-1"}');
 
-    const [call] = await eventually(() => (lambda.invocations(fn.plan.functionName).length > 0 ? lambda.invocations(fn.plan.functionName) : undefined), 'the invocation');
+    const [call] = await eventually(
+      () => (lambda.invocations(fn.plan.functionName).length > 0 ? lambda.invocations(fn.plan.functionName) : undefined),
+      'the invocation',
+    );
     expect(call.event.Records).toHaveLength(1);
     expect(call.event.Records[0]).toMatchObject({ EventSource: 'aws:sns', Sns: { TopicArn: fn.topicArn, Message: '{"type":"OrderPaid","orderId":"o-1"}' } });
     await eventually(async () => ((await inQueue(fn.queueUrl)) === 0 ? true : undefined), 'the event to be deleted');
@@ -167,7 +192,16 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
       return { ok: true, payload: null };
     };
 
-    consumer = startAsyncConsumer(fn.plan, { clients, region: REGION, accountId: ACCOUNT_ID, retryDelaysSeconds: [1], concurrency: 1, log: () => undefined, invoke, sendToDestination });
+    consumer = startAsyncConsumer(fn.plan, {
+      clients,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      retryDelaysSeconds: [1],
+      concurrency: 1,
+      log: () => undefined,
+      invoke,
+      sendToDestination,
+    });
 
     await eventually(async () => ((await inQueue(fn.queueUrl)) === 0 ? true : undefined), 'every event to be deleted');
     expect(invoked.sort()).toEqual(['o-1', 'o-2', 'o-3', 'o-4', 'o-5']);
@@ -181,7 +215,11 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
 
     await fn.publish('{"orderId":"o-2"}');
 
-    const calls = await eventually(() => (lambda.invocations(fn.plan.functionName).length >= 3 ? lambda.invocations(fn.plan.functionName) : undefined), '3 invocations', 8000);
+    const calls = await eventually(
+      () => (lambda.invocations(fn.plan.functionName).length >= 3 ? lambda.invocations(fn.plan.functionName) : undefined),
+      '3 invocations',
+      8000,
+    );
     expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(900);
     expect(calls[2].at - calls[1].at).toBeGreaterThanOrEqual(900);
     expect(calls.map((c) => c.event)).toEqual([calls[0].event, calls[0].event, calls[0].event]);
@@ -218,7 +256,10 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
       new SendMessageCommand({
         QueueUrl: fn.queueUrl,
         MessageBody: JSON.stringify(ENVELOPE),
-        MessageAttributes: { LambdaAsyncEnqueuedAt: { DataType: 'Number', StringValue: anHourAgo }, LambdaAsyncAttempts: { DataType: 'Number', StringValue: '1' } },
+        MessageAttributes: {
+          LambdaAsyncEnqueuedAt: { DataType: 'Number', StringValue: anHourAgo },
+          LambdaAsyncAttempts: { DataType: 'Number', StringValue: '1' },
+        },
       }),
     );
     start(fn.plan);
@@ -259,9 +300,13 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
     const fn = await eventQueueFunction({ source: 's3' });
     lambda.script(fn.plan.functionName, succeed());
     start(fn.plan);
-    const s3Event = { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'incoming/i-1.csv' } } }] };
+    const s3Event = {
+      Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'incoming/i-1.csv' } } }],
+    };
 
-    await cloud.sdk.sqs.send(new SendMessageCommand({ QueueUrl: fn.queueUrl, MessageBody: JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b' }) }));
+    await cloud.sdk.sqs.send(
+      new SendMessageCommand({ QueueUrl: fn.queueUrl, MessageBody: JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b' }) }),
+    );
     await cloud.sdk.sqs.send(new SendMessageCommand({ QueueUrl: fn.queueUrl, MessageBody: JSON.stringify(s3Event) }));
 
     await eventually(async () => ((await inQueue(fn.queueUrl)) === 0 ? true : undefined), 'both events to be deleted');

@@ -13,7 +13,7 @@ import { alwaysFail, startFakeLambda, succeed, type FakeLambda } from '../../sup
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
 
 type Condition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';
- 
+
 type Record = any;
 
 /** A destination of the test's own, and how to read the one record that reaches it. */
@@ -59,7 +59,17 @@ describe("Lambda's asynchronous invocation sends its records to destinations of 
     await cloud.createQueue(plan.queue, { VisibilityTimeout: '15' });
     eventQueues.set(plan.functionName, plan.queue);
     const sendToDestination = createDestinationSender(clients, { asyncQueueOf: (name) => eventQueues.get(name), log: (m) => logs.push(m) });
-    consumers.push(startAsyncConsumer(plan, { clients, region: REGION, accountId: ACCOUNT_ID, retryDelaysSeconds: [1], concurrency: 1, log: (m) => logs.push(m), sendToDestination }));
+    consumers.push(
+      startAsyncConsumer(plan, {
+        clients,
+        region: REGION,
+        accountId: ACCOUNT_ID,
+        retryDelaysSeconds: [1],
+        concurrency: 1,
+        log: (m) => logs.push(m),
+        sendToDestination,
+      }),
+    );
     return plan;
   }
 
@@ -134,33 +144,41 @@ describe("Lambda's asynchronous invocation sends its records to destinations of 
     ['s3', 'EventAgeExceeded'],
   ];
 
-  it.each(cases)('%s destination, %s: the record in AWS shape', async (kind, condition) => {
-    const key = `fn${++n}${kind}`;
-    const sink = await sinks[kind]!(key);
-    const property = condition === 'Success' ? 'onSuccess' : 'onFailure';
-    const plan = await startFunction(key, { [property]: sink.destination });
-    lambda.script(plan.functionName, condition === 'Success' ? succeed({ reserved: 2 }) : alwaysFail('stock service down'));
-    const event = await queueEvent(plan, condition);
+  it.each(cases)(
+    '%s destination, %s: the record in AWS shape',
+    async (kind, condition) => {
+      const key = `fn${++n}${kind}`;
+      const sink = await sinks[kind]!(key);
+      const property = condition === 'Success' ? 'onSuccess' : 'onFailure';
+      const plan = await startFunction(key, { [property]: sink.destination });
+      lambda.script(plan.functionName, condition === 'Success' ? succeed({ reserved: 2 }) : alwaysFail('stock service down'));
+      const event = await queueEvent(plan, condition);
 
-    const record = await sink.read();
+      const record = await sink.read();
 
-    expect(record).toMatchObject({
-      version: '1.0',
-      requestContext: { functionArn: `${arn('lambda', `function:${plan.functionName}`)}:$LATEST`, condition },
-      requestPayload: event,
-      responseContext: { statusCode: 200, executedVersion: '$LATEST' },
-    });
-    expect(record).not.toHaveProperty('payload');
-    if (condition === 'Success') expect(record).toMatchObject({ requestContext: { approximateInvokeCount: 1 }, responsePayload: { reserved: 2 } });
-    if (condition === 'RetriesExhausted') {
-      expect(record).toMatchObject({ requestContext: { approximateInvokeCount: 1 }, responseContext: { functionError: 'Unhandled' }, responsePayload: { errorMessage: 'stock service down' } });
-    }
-    if (condition === 'EventAgeExceeded') {
-      expect(record).not.toHaveProperty('responsePayload');
-      expect(lambda.invocations(plan.functionName)).toHaveLength(0);
-    }
-    await eventually(async () => ((await inQueue(plan.queue)) === 0 ? true : undefined), 'the event to be deleted');
-  }, 20_000);
+      expect(record).toMatchObject({
+        version: '1.0',
+        requestContext: { functionArn: `${arn('lambda', `function:${plan.functionName}`)}:$LATEST`, condition },
+        requestPayload: event,
+        responseContext: { statusCode: 200, executedVersion: '$LATEST' },
+      });
+      expect(record).not.toHaveProperty('payload');
+      if (condition === 'Success') expect(record).toMatchObject({ requestContext: { approximateInvokeCount: 1 }, responsePayload: { reserved: 2 } });
+      if (condition === 'RetriesExhausted') {
+        expect(record).toMatchObject({
+          requestContext: { approximateInvokeCount: 1 },
+          responseContext: { functionError: 'Unhandled' },
+          responsePayload: { errorMessage: 'stock service down' },
+        });
+      }
+      if (condition === 'EventAgeExceeded') {
+        expect(record).not.toHaveProperty('responsePayload');
+        expect(lambda.invocations(plan.functionName)).toHaveLength(0);
+      }
+      await eventually(async () => ((await inQueue(plan.queue)) === 0 ? true : undefined), 'the event to be deleted');
+    },
+    20_000,
+  );
 
   it('sends nothing to the on-failure destination when the function succeeds, nor to the on-success one when it fails', async () => {
     const key = `fn${++n}both`;
@@ -204,7 +222,11 @@ describe("Lambda's asynchronous invocation sends its records to destinations of 
 
     await queueEvent(plan, 'RetriesExhausted');
 
-    await eventually(() => logs.find((line) => line.startsWith(`${key}: the RetriesExhausted record could not be sent to ${arn('sqs', 'no-such-queue')}`)), 'the log line', 8000);
+    await eventually(
+      () => logs.find((line) => line.startsWith(`${key}: the RetriesExhausted record could not be sent to ${arn('sqs', 'no-such-queue')}`)),
+      'the log line',
+      8000,
+    );
     await eventually(async () => ((await inQueue(plan.queue)) === 0 ? true : undefined), 'the event to be deleted');
     expect(lambda.invocations(plan.functionName)).toHaveLength(1);
   }, 20_000);
@@ -217,30 +239,40 @@ describe("Lambda's asynchronous invocation sends its records to destinations of 
       ['Success', 'onSuccess', 'Lambda Function Invocation Result - Success'],
       ['RetriesExhausted', 'onFailure', 'Lambda Function Invocation Result - Failure'],
       ['EventAgeExceeded', 'onFailure', 'Lambda Function Invocation Result - Failure'],
-    ] as const)('%s: one PutEvents with source lambda, the detail type, the record as detail, the function and bus as resources', async (condition, property, detailType) => {
-      const eventbridge = events();
-      eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
-      try {
-        const key = `fn${++n}bus`;
-        const bus: Destination = { kind: 'eventbridge', arn: arn('events', 'event-bus/orderflow-local-bus'), name: 'orderflow-local-bus' };
-        const plan = await startFunction(key, { [property]: bus });
-        lambda.script(plan.functionName, condition === 'Success' ? succeed({ reserved: 1 }) : alwaysFail());
-        const event = await queueEvent(plan, condition);
+    ] as const)(
+      '%s: one PutEvents with source lambda, the detail type, the record as detail, the function and bus as resources',
+      async (condition, property, detailType) => {
+        const eventbridge = events();
+        eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+        try {
+          const key = `fn${++n}bus`;
+          const bus: Destination = { kind: 'eventbridge', arn: arn('events', 'event-bus/orderflow-local-bus'), name: 'orderflow-local-bus' };
+          const plan = await startFunction(key, { [property]: bus });
+          lambda.script(plan.functionName, condition === 'Success' ? succeed({ reserved: 1 }) : alwaysFail());
+          const event = await queueEvent(plan, condition);
 
-        const [call] = await eventually(() => (eventbridge.commandCalls(PutEventsCommand).length > 0 ? eventbridge.commandCalls(PutEventsCommand) : undefined), 'PutEvents', 8000);
+          const [call] = await eventually(
+            () => (eventbridge.commandCalls(PutEventsCommand).length > 0 ? eventbridge.commandCalls(PutEventsCommand) : undefined),
+            'PutEvents',
+            8000,
+          );
 
-        const functionArn = `${arn('lambda', `function:${plan.functionName}`)}:$LATEST`;
-        expect(call.args[0].input).toEqual({
-          Entries: [{ Source: 'lambda', DetailType: detailType, Detail: expect.any(String), Resources: [functionArn, bus.arn], EventBusName: 'orderflow-local-bus' }],
-        });
-        const detail = JSON.parse(call.args[0].input.Entries![0].Detail!);
-        expect(detail).toMatchObject({ version: '1.0', requestContext: { condition, functionArn }, requestPayload: event });
-        await eventually(async () => ((await inQueue(plan.queue)) === 0 ? true : undefined), 'the event to be deleted');
-        expect(eventbridge.commandCalls(PutEventsCommand)).toHaveLength(1);
-      } finally {
-        eventbridge.restore();
-      }
-    }, 20_000);
+          const functionArn = `${arn('lambda', `function:${plan.functionName}`)}:$LATEST`;
+          expect(call.args[0].input).toEqual({
+            Entries: [
+              { Source: 'lambda', DetailType: detailType, Detail: expect.any(String), Resources: [functionArn, bus.arn], EventBusName: 'orderflow-local-bus' },
+            ],
+          });
+          const detail = JSON.parse(call.args[0].input.Entries![0].Detail!);
+          expect(detail).toMatchObject({ version: '1.0', requestContext: { condition, functionArn }, requestPayload: event });
+          await eventually(async () => ((await inQueue(plan.queue)) === 0 ? true : undefined), 'the event to be deleted');
+          expect(eventbridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+        } finally {
+          eventbridge.restore();
+        }
+      },
+      20_000,
+    );
   });
 
   /** Puts one event in the function's queue: published through SNS, or already too old for EventAgeExceeded. Returns the Lambda event. */
@@ -250,7 +282,9 @@ describe("Lambda's asynchronous invocation sends its records to destinations of 
       if (!subscribed.has(plan.queue)) await cloud.sdk.sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: cloud.queueArn(plan.queue) }));
       subscribed.add(plan.queue);
       await cloud.sdk.sns.send(new PublishCommand({ TopicArn, Message: message }));
-      return expect.objectContaining({ Records: [expect.objectContaining({ EventSource: 'aws:sns', Sns: expect.objectContaining({ TopicArn, Message: message }) })] });
+      return expect.objectContaining({
+        Records: [expect.objectContaining({ EventSource: 'aws:sns', Sns: expect.objectContaining({ TopicArn, Message: message }) })],
+      });
     }
     const envelope = { Type: 'Notification', MessageId: 'm-1', TopicArn, Message: message, Timestamp: new Date().toISOString() };
     await cloud.sdk.sqs.send(
@@ -265,7 +299,10 @@ describe("Lambda's asynchronous invocation sends its records to destinations of 
 
   async function inQueue(queue: string) {
     const { Attributes = {} } = await cloud.sdk.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: cloud.queueUrl(queue), AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: cloud.queueUrl(queue),
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
     return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
   }

@@ -60,14 +60,16 @@ describe('embedded DynamoDB Streams', () => {
 
   async function iterator(table: string, ShardIteratorType: ShardIteratorType, SequenceNumber?: string): Promise<string> {
     const StreamArn = streamArnOf(table);
-    const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn, ShardId: await shardOf(StreamArn), ShardIteratorType, SequenceNumber }));
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({ StreamArn, ShardId: await shardOf(StreamArn), ShardIteratorType, SequenceNumber }),
+    );
     return ShardIterator!;
   }
 
   /** Reads from `start` to the tip of the shard, page by page. */
   async function readAll(start: string, Limit?: number): Promise<_Record[]> {
     const records: _Record[] = [];
-    for (let ShardIterator: string | undefined = start; ShardIterator; ) {
+    for (let ShardIterator: string | undefined = start; ShardIterator;) {
       const page: GetRecordsCommandOutput = await streams.send(new GetRecordsCommand({ ShardIterator, Limit }));
       records.push(...page.Records!);
       if (page.Records!.length === 0) break;
@@ -165,7 +167,9 @@ describe('embedded DynamoDB Streams', () => {
 
     it('answers ResourceNotFoundException for the stream of a table without one, or of no table', async () => {
       await expect(streams.send(new DescribeStreamCommand({ StreamArn: streamArnOf(Plain) }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-      await expect(streams.send(new DescribeStreamCommand({ StreamArn: streamArnOf(name('missing')) }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(streams.send(new DescribeStreamCommand({ StreamArn: streamArnOf(name('missing')) }))).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+      });
     });
   });
 
@@ -233,7 +237,9 @@ describe('embedded DynamoDB Streams', () => {
         await doc.send(new DeleteCommand({ TableName: Items, Key: { pk, sk: 'a' } }));
         await doc.send(new DeleteCommand({ TableName: Items, Key: { pk, sk: 'never-there' } }));
       });
-      expect(summary(records)).toEqual([{ event: 'REMOVE', keys: { pk: { S: pk }, sk: { S: 'a' } }, new: undefined, old: { pk: { S: pk }, sk: { S: 'a' }, n: { N: '1' } } }]);
+      expect(summary(records)).toEqual([
+        { event: 'REMOVE', keys: { pk: { S: pk }, sk: { S: 'a' } }, new: undefined, old: { pk: { S: pk }, sk: { S: 'a' }, n: { N: '1' } } },
+      ]);
     });
 
     it('a write whose condition fails adds no record', async () => {
@@ -241,11 +247,23 @@ describe('embedded DynamoDB Streams', () => {
       await doc.send(new PutCommand({ TableName: Items, Item: { pk, sk: 'a', n: 1 } }));
       const records = await recordsOf(Items, async () => {
         const failed = { name: 'ConditionalCheckFailedException' };
-        await expect(doc.send(new PutCommand({ TableName: Items, Item: { pk, sk: 'a', n: 9 }, ConditionExpression: 'attribute_not_exists(pk)' }))).rejects.toMatchObject(failed);
         await expect(
-          doc.send(new UpdateCommand({ TableName: Items, Key: { pk, sk: 'a' }, UpdateExpression: 'SET n = :n', ConditionExpression: 'n = :old', ExpressionAttributeValues: { ':n': 9, ':old': 5 } })),
+          doc.send(new PutCommand({ TableName: Items, Item: { pk, sk: 'a', n: 9 }, ConditionExpression: 'attribute_not_exists(pk)' })),
         ).rejects.toMatchObject(failed);
-        await expect(doc.send(new DeleteCommand({ TableName: Items, Key: { pk, sk: 'a' }, ConditionExpression: 'n = :old', ExpressionAttributeValues: { ':old': 5 } }))).rejects.toMatchObject(failed);
+        await expect(
+          doc.send(
+            new UpdateCommand({
+              TableName: Items,
+              Key: { pk, sk: 'a' },
+              UpdateExpression: 'SET n = :n',
+              ConditionExpression: 'n = :old',
+              ExpressionAttributeValues: { ':n': 9, ':old': 5 },
+            }),
+          ),
+        ).rejects.toMatchObject(failed);
+        await expect(
+          doc.send(new DeleteCommand({ TableName: Items, Key: { pk, sk: 'a' }, ConditionExpression: 'n = :old', ExpressionAttributeValues: { ':old': 5 } })),
+        ).rejects.toMatchObject(failed);
       });
       expect(records).toEqual([]);
     });
@@ -263,7 +281,11 @@ describe('embedded DynamoDB Streams', () => {
           }),
         ),
       );
-      expect(summary(records).map((r) => [r.event, r.keys!.sk.S]).sort()).toEqual([
+      expect(
+        summary(records)
+          .map((r) => [r.event, r.keys!.sk.S])
+          .sort(),
+      ).toEqual([
         ['INSERT', 'b1'],
         ['INSERT', 'b2'],
         ['REMOVE', 'old'],
@@ -330,10 +352,38 @@ describe('embedded DynamoDB Streams', () => {
     const v1 = (pk: string) => ({ ...key(pk), v: { N: '1' } });
     const v2 = (pk: string) => ({ ...key(pk), v: { N: '2' } });
     it.each<[StreamViewType, (pk: string) => { new: unknown; old: unknown }[]]>([
-      ['KEYS_ONLY', () => [{ new: undefined, old: undefined }, { new: undefined, old: undefined }, { new: undefined, old: undefined }]],
-      ['NEW_IMAGE', (pk) => [{ new: v1(pk), old: undefined }, { new: v2(pk), old: undefined }, { new: undefined, old: undefined }]],
-      ['OLD_IMAGE', (pk) => [{ new: undefined, old: undefined }, { new: undefined, old: v1(pk) }, { new: undefined, old: v2(pk) }]],
-      ['NEW_AND_OLD_IMAGES', (pk) => [{ new: v1(pk), old: undefined }, { new: v2(pk), old: v1(pk) }, { new: undefined, old: v2(pk) }]],
+      [
+        'KEYS_ONLY',
+        () => [
+          { new: undefined, old: undefined },
+          { new: undefined, old: undefined },
+          { new: undefined, old: undefined },
+        ],
+      ],
+      [
+        'NEW_IMAGE',
+        (pk) => [
+          { new: v1(pk), old: undefined },
+          { new: v2(pk), old: undefined },
+          { new: undefined, old: undefined },
+        ],
+      ],
+      [
+        'OLD_IMAGE',
+        (pk) => [
+          { new: undefined, old: undefined },
+          { new: undefined, old: v1(pk) },
+          { new: undefined, old: v2(pk) },
+        ],
+      ],
+      [
+        'NEW_AND_OLD_IMAGES',
+        (pk) => [
+          { new: v1(pk), old: undefined },
+          { new: v2(pk), old: v1(pk) },
+          { new: undefined, old: v2(pk) },
+        ],
+      ],
     ])('%s puts the images it names in INSERT, MODIFY and REMOVE records', async (viewType, expected) => {
       const table = name(viewType.toLowerCase().replace(/_/g, '-'));
       await createTable(table, viewType);
@@ -401,16 +451,26 @@ describe('embedded DynamoDB Streams', () => {
     it("answers AWS's errors: a sequence number without one, one not in the shard, an unknown shard, a bad iterator or limit", async () => {
       const StreamArn = streamArnOf(Paged);
       const ShardId = await shardOf(StreamArn);
-      await expect(streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER' }))).rejects.toMatchObject({ name: 'ValidationException' });
-      await expect(streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: '999999999999999999999' }))).rejects.toMatchObject({
+      await expect(streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER' }))).rejects.toMatchObject({
         name: 'ValidationException',
       });
-      await expect(streams.send(new GetShardIteratorCommand({ StreamArn, ShardId: 'shardId-00000000000000000000-00000000', ShardIteratorType: 'LATEST' }))).rejects.toMatchObject({
+      await expect(
+        streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: '999999999999999999999' })),
+      ).rejects.toMatchObject({
+        name: 'ValidationException',
+      });
+      await expect(
+        streams.send(new GetShardIteratorCommand({ StreamArn, ShardId: 'shardId-00000000000000000000-00000000', ShardIteratorType: 'LATEST' })),
+      ).rejects.toMatchObject({
         name: 'ResourceNotFoundException',
       });
-      await expect(streams.send(new GetShardIteratorCommand({ StreamArn: streamArnOf(Plain), ShardId, ShardIteratorType: 'LATEST' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(streams.send(new GetShardIteratorCommand({ StreamArn: streamArnOf(Plain), ShardId, ShardIteratorType: 'LATEST' }))).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+      });
       await expect(streams.send(new GetRecordsCommand({ ShardIterator: 'not-an-iterator' }))).rejects.toMatchObject({ name: 'ValidationException' });
-      await expect(streams.send(new GetRecordsCommand({ ShardIterator: await iterator(Paged, 'LATEST'), Limit: 1001 }))).rejects.toMatchObject({ name: 'ValidationException' });
+      await expect(streams.send(new GetRecordsCommand({ ShardIterator: await iterator(Paged, 'LATEST'), Limit: 1001 }))).rejects.toMatchObject({
+        name: 'ValidationException',
+      });
     });
   });
 });

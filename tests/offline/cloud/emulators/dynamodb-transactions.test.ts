@@ -1,6 +1,14 @@
 import '../../support/quiet-sdk';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { startTestCloud, type TestCloud } from '../../support/test-cloud';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -73,7 +81,15 @@ describe('embedded DynamoDB TransactWriteItems', () => {
       { Put: { TableName, Item: { pk: order, sk: 'item', quantity: 2 }, ConditionExpression: 'attribute_not_exists(pk)' } },
       take(product, 2),
       { Delete: { TableName, Key: { pk: stale, sk: 'item' }, ConditionExpression: 'attribute_exists(pk)' } },
-      { ConditionCheck: { TableName, Key: { pk: account, sk: 'item' }, ConditionExpression: '#s = :open', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':open': 'OPEN' } } },
+      {
+        ConditionCheck: {
+          TableName,
+          Key: { pk: account, sk: 'item' },
+          ConditionExpression: '#s = :open',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':open': 'OPEN' },
+        },
+      },
     ]);
 
     expect(result.$metadata.httpStatusCode).toBe(200);
@@ -111,7 +127,14 @@ describe('embedded DynamoDB TransactWriteItems', () => {
 
     const attempt = transact([
       { Update: { ...take(product, 1).Update!, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
-      { ConditionCheck: { TableName, Key: { pk: missing, sk: 'item' }, ConditionExpression: 'attribute_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+      {
+        ConditionCheck: {
+          TableName,
+          Key: { pk: missing, sk: 'item' },
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
     ]);
 
     // The SDK hands over the reasons as DynamoDB sent them: the item in AttributeValue form. There is
@@ -147,7 +170,9 @@ describe('embedded DynamoDB TransactWriteItems', () => {
 
     await expect(transact(puts)).rejects.toMatchObject({
       name: 'ValidationException',
-      message: expect.stringMatching(/^1 validation error detected: Value '.*' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100$/),
+      message: expect.stringMatching(
+        /^1 validation error detected: Value '.*' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100$/,
+      ),
     });
     await expect(transact([])).rejects.toMatchObject({
       name: 'ValidationException',
@@ -162,7 +187,10 @@ describe('embedded DynamoDB TransactWriteItems', () => {
     const attempt = transact([{ Put: { TableName, Item: { pk: order, sk: 'item' } }, Delete: { TableName, Key: { pk: order, sk: 'item' } } }]);
 
     await expect(attempt).rejects.toMatchObject({ name: 'ValidationException', message: 'TransactItems can only contain one of Check, Put, Update or Delete' });
-    await expect(transact([{}])).rejects.toMatchObject({ name: 'ValidationException', message: 'TransactItems can only contain one of Check, Put, Update or Delete' });
+    await expect(transact([{}])).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'TransactItems can only contain one of Check, Put, Update or Delete',
+    });
   });
 
   it('answers an unknown table as the single-item calls do, and writes nothing', async () => {
@@ -240,7 +268,15 @@ describe('embedded DynamoDB TransactWriteItems', () => {
     const [a, b] = [unique('a'), unique('b')];
     await put({ pk: a, sk: 'item', count: 0 });
     await put({ pk: b, sk: 'item', count: 0 });
-    const increment = (pk: string): TransactItem => ({ Update: { TableName, Key: { pk, sk: 'item' }, UpdateExpression: 'ADD #c :one', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':one': 1 } } });
+    const increment = (pk: string): TransactItem => ({
+      Update: {
+        TableName,
+        Key: { pk, sk: 'item' },
+        UpdateExpression: 'ADD #c :one',
+        ExpressionAttributeNames: { '#c': 'count' },
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    });
 
     await Promise.all(Array.from({ length: 10 }, (_, i) => transact(i % 2 ? [increment(a), increment(b)] : [increment(b), increment(a)])));
 

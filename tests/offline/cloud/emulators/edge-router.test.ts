@@ -14,7 +14,8 @@ describe('serviceOf', () => {
   });
 
   it('reads the service from the X-Amz-Credential of a presigned URL', () => {
-    const url = '/orderflow-local-imports/incoming/i-1.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=900&X-Amz-Signature=ab&X-Amz-SignedHeaders=host';
+    const url =
+      '/orderflow-local-imports/incoming/i-1.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=900&X-Amz-Signature=ab&X-Amz-SignedHeaders=host';
 
     expect(serviceOf({ headers: {}, url })).toBe('s3');
   });

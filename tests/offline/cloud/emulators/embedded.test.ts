@@ -2,7 +2,13 @@ import '../../support/quiet-sdk';
 import { createServer, type Server } from 'node:net';
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { CreateBucketCommand, GetBucketNotificationConfigurationCommand, GetObjectCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetBucketNotificationConfigurationCommand,
+  GetObjectCommand,
+  PutBucketNotificationConfigurationCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { startEmbedded } from '../../../../offline/cloud/emulators/embedded';
@@ -50,12 +56,15 @@ describe('startEmbedded, driven by the AWS SDK over real sockets', () => {
     const StreamName = unique('activity');
     await cloud.sdk.kinesis.send(new CreateStreamCommand({ StreamName, ShardCount: 1 }));
     await eventually(
-      async () => ((await cloud.sdk.kinesis.send(new DescribeStreamSummaryCommand({ StreamName }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE' ? true : undefined),
+      async () =>
+        (await cloud.sdk.kinesis.send(new DescribeStreamSummaryCommand({ StreamName }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE' ? true : undefined,
       'the stream to become active',
     );
 
     const put = await cloud.sdk.kinesis.send(new PutRecordCommand({ StreamName, PartitionKey: 'order-1', Data: Buffer.from('{"type":"OrderPlaced"}') }));
-    const { ShardIterator } = await cloud.sdk.kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId: put.ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const { ShardIterator } = await cloud.sdk.kinesis.send(
+      new GetShardIteratorCommand({ StreamName, ShardId: put.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
     const { Records = [] } = await cloud.sdk.kinesis.send(new GetRecordsCommand({ ShardIterator }));
 
     expect(Records).toHaveLength(1);
@@ -107,7 +116,12 @@ describe('startEmbedded, driven by the AWS SDK over real sockets', () => {
         }),
       );
       await cloud.sdk.sns.send(
-        new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: cloud.queueArn(enveloped), Attributes: { FilterPolicy: JSON.stringify({ eventType: ['OrderPaid'] }) } }),
+        new SubscribeCommand({
+          TopicArn: topicArn,
+          Protocol: 'sqs',
+          Endpoint: cloud.queueArn(enveloped),
+          Attributes: { FilterPolicy: JSON.stringify({ eventType: ['OrderPaid'] }) },
+        }),
       );
     });
 
@@ -171,7 +185,10 @@ describe('startEmbedded, driven by the AWS SDK over real sockets', () => {
     });
 
     it('answers Publish to an unknown topic with NotFound', async () => {
-      await expect(cloud.sdk.sns.send(new PublishCommand({ TopicArn: `${topicArn}-missing`, Message: 'x' }))).rejects.toMatchObject({ name: 'NotFoundException', message: 'Topic does not exist' });
+      await expect(cloud.sdk.sns.send(new PublishCommand({ TopicArn: `${topicArn}-missing`, Message: 'x' }))).rejects.toMatchObject({
+        name: 'NotFoundException',
+        message: 'Topic does not exist',
+      });
     });
   });
 
@@ -262,7 +279,14 @@ describe('startEmbedded, driven by the AWS SDK over real sockets', () => {
 });
 
 describe('startEmbedded ports', () => {
-  const options = (sqsPort: number, edgePort: number) => ({ region: REGION, accountId: ACCOUNT_ID, sqsPort, edgePort, accessKeyId: 'test', log: () => undefined });
+  const options = (sqsPort: number, edgePort: number) => ({
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    sqsPort,
+    edgePort,
+    accessKeyId: 'test',
+    log: () => undefined,
+  });
 
   async function hold(port: number): Promise<Server> {
     const server = createServer();

@@ -1,6 +1,12 @@
 import { jsonPath, targetInputErrors, targetPayload, type TargetInput } from '../../../../offline/cloud/emulators/eventbridge-input';
 
-const EVENT = { version: '0', id: 'e-1', 'detail-type': 'OrderPlaced', source: 'shop', detail: { note: 'say "hi"', n: 3, tags: ['a', 'b'], nested: { k: 'v' } } };
+const EVENT = {
+  version: '0',
+  id: 'e-1',
+  'detail-type': 'OrderPlaced',
+  source: 'shop',
+  detail: { note: 'say "hi"', n: 3, tags: ['a', 'b'], nested: { k: 'v' } },
+};
 const RULE = { ruleArn: 'arn:aws:events:us-east-1:000000000000:rule/r', ruleName: 'r', ingestionTime: '2026-01-01T00:00:00.000Z' };
 const transform = (InputTemplate: string, InputPathsMap: Record<string, string> = {}): TargetInput => ({ InputTransformer: { InputPathsMap, InputTemplate } });
 
@@ -13,7 +19,11 @@ describe('targetPayload', () => {
     ['a missing value in a text template, as nothing', transform('n=<missing>;', { missing: '$.detail.none' }), 'n=;'],
     ['a key with a dash', transform('<t>', { t: '$.detail-type' }), 'OrderPlaced'],
     ['an unknown placeholder, left as it is', transform('<nope> <n>', { n: '$.detail.n' }), '<nope> 3'],
-    ['the ingestion time and the full event', transform('{"at": <aws.events.event.ingestion-time>, "all": <aws.events.event.json>}'), `{"at": "${RULE.ingestionTime}", "all": ${JSON.stringify(EVENT)}}`],
+    [
+      'the ingestion time and the full event',
+      transform('{"at": <aws.events.event.ingestion-time>, "all": <aws.events.event.json>}'),
+      `{"at": "${RULE.ingestionTime}", "all": ${JSON.stringify(EVENT)}}`,
+    ],
   ])('delivers %s', (_, target, expected) => {
     expect(targetPayload(target, EVENT, RULE)).toBe(expected);
   });
@@ -30,7 +40,11 @@ describe('targetPayload', () => {
     ['two input forms', { Input: '{}', InputPath: '$' }, 'Only one of Input, InputPath, or InputTransformer can be provided.'],
     ['Input that is not JSON', { Input: 'text' }, 'Input is not valid JSON text.'],
     ['an InputPath that is not a path', { InputPath: 'detail' }, 'InputPath detail is not a valid JSON path.'],
-    ['a reserved variable name', transform('<aws.events.rule-arn>', { 'aws.events.rule-arn': '$.id' }), 'InputTransformer.InputPathsMap: aws.events.rule-arn is a reserved variable name.'],
+    [
+      'a reserved variable name',
+      transform('<aws.events.rule-arn>', { 'aws.events.rule-arn': '$.id' }),
+      'InputTransformer.InputPathsMap: aws.events.rule-arn is a reserved variable name.',
+    ],
   ])('refuses %s', (_, target, message) => {
     expect(targetInputErrors(target)).toContain(message);
   });

@@ -20,7 +20,11 @@ import {
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
 
-const ORDER_PLACED = { Source: 'orderflow.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ orderId: 'o-1', total: 42, items: [{ sku: 'A' }, { sku: 'B' }] }) };
+const ORDER_PLACED = {
+  Source: 'orderflow.orders',
+  DetailType: 'OrderPlaced',
+  Detail: JSON.stringify({ orderId: 'o-1', total: 42, items: [{ sku: 'A' }, { sku: 'B' }] }),
+};
 
 describe('the embedded EventBridge, through the AWS SDK on the edge port', () => {
   let cloud: TestCloud;
@@ -52,9 +56,21 @@ describe('the embedded EventBridge, through the AWS SDK on the edge port', () =>
 
   describe('PutEvents validation, entry by entry', () => {
     const cases: [string, PutEventsRequestEntry, { ErrorCode: string; ErrorMessage: string }][] = [
-      ['no Source', { DetailType: 'T', Detail: '{}' }, { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' }],
-      ['no DetailType', { Source: 's', Detail: '{}' }, { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' }],
-      ['no Detail', { Source: 's', DetailType: 'T' }, { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.' }],
+      [
+        'no Source',
+        { DetailType: 'T', Detail: '{}' },
+        { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Source is not valid. Reason: Source is a required argument.' },
+      ],
+      [
+        'no DetailType',
+        { Source: 's', Detail: '{}' },
+        { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter DetailType is not valid. Reason: DetailType is a required argument.' },
+      ],
+      [
+        'no Detail',
+        { Source: 's', DetailType: 'T' },
+        { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid. Reason: Detail is a required argument.' },
+      ],
       ['Detail not JSON', { Source: 's', DetailType: 'T', Detail: 'detail' }, { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }],
       ['Detail a JSON array', { Source: 's', DetailType: 'T', Detail: '[1]' }, { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }],
       ['Detail a JSON string', { Source: 's', DetailType: 'T', Detail: '"x"' }, { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }],
@@ -74,7 +90,10 @@ describe('the embedded EventBridge, through the AWS SDK on the edge port', () =>
     it('accepts the bus by name or ARN', async () => {
       await eb().send(new CreateEventBusCommand({ Name: 'by-arn' }));
 
-      const result = await put({ ...ORDER_PLACED, EventBusName: 'by-arn' }, { ...ORDER_PLACED, EventBusName: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/by-arn` });
+      const result = await put(
+        { ...ORDER_PLACED, EventBusName: 'by-arn' },
+        { ...ORDER_PLACED, EventBusName: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/by-arn` },
+      );
 
       expect(result.FailedEntryCount).toBe(0);
     });
@@ -83,14 +102,20 @@ describe('the embedded EventBridge, through the AWS SDK on the edge port', () =>
       ['no entries', 0, /greater than or equal to 1/],
       ['eleven entries', 11, /less than or equal to 10/],
     ])('refuses a request of %s', async (_, count, message) => {
-      await expect(put(...Array.from({ length: count }, () => ORDER_PLACED))).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(message) });
+      await expect(put(...Array.from({ length: count }, () => ORDER_PLACED))).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: expect.stringMatching(message),
+      });
     });
 
     it('refuses a request over 256 KB, and accepts one just under', async () => {
       const detail = (bytes: number) => JSON.stringify({ pad: 'x'.repeat(bytes - '{"pad":""}'.length) });
       const base = Buffer.byteLength('s') + Buffer.byteLength('T');
 
-      await expect(put({ Source: 's', DetailType: 'T', Detail: detail(256 * 1024 - base + 1) })).rejects.toMatchObject({ name: 'ValidationException', message: 'Total size of the entries in the request is over the limit.' });
+      await expect(put({ Source: 's', DetailType: 'T', Detail: detail(256 * 1024 - base + 1) })).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: 'Total size of the entries in the request is over the limit.',
+      });
       await expect(put({ Source: 's', DetailType: 'T', Detail: detail(256 * 1024 - base) })).resolves.toMatchObject({ FailedEntryCount: 0 });
     });
   });
@@ -168,7 +193,12 @@ describe('the embedded EventBridge, through the AWS SDK on the edge port', () =>
       ['InputPath with a wildcard: the list of matches', { InputPath: '$.detail.items[*].sku' }, () => '["A","B"]'],
       [
         'a JSON InputTemplate: values as JSON outside quotes, as text inside them, null when missing',
-        { InputTransformer: { InputPathsMap: { order: '$.detail.orderId', total: '$.detail.total', missing: '$.detail.nope' }, InputTemplate: '{"id": <order>, "total": <total>, "says": "order <order> of <total>", "none": <missing>}' } },
+        {
+          InputTransformer: {
+            InputPathsMap: { order: '$.detail.orderId', total: '$.detail.total', missing: '$.detail.nope' },
+            InputTemplate: '{"id": <order>, "total": <total>, "says": "order <order> of <total>", "none": <missing>}',
+          },
+        },
         () => '{"id": "o-1", "total": 42, "says": "order o-1 of 42", "none": null}',
       ],
       [
@@ -203,7 +233,9 @@ describe('the embedded EventBridge, through the AWS SDK on the edge port', () =>
     it("sends an event it cannot deliver to the target's dead-letter queue, with EventBridge's attributes", async () => {
       const dlq = await queue();
       const missing = cloud.queueArn('eb-never-created');
-      const name = await rule({ source: ['orderflow.orders'] }, [{ Arn: missing, DeadLetterConfig: { Arn: dlq.arn }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 } }]);
+      const name = await rule({ source: ['orderflow.orders'] }, [
+        { Arn: missing, DeadLetterConfig: { Arn: dlq.arn }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 } },
+      ]);
 
       const { Entries } = await put(ORDER_PLACED);
       const [message] = await cloud.receive(dlq.url, 1);
@@ -260,7 +292,10 @@ describe('the embedded EventBridge, through the AWS SDK on the edge port', () =>
 
       expect(EventBusArn).toBe(`arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/listed-bus`);
       await expect(eb().send(new CreateEventBusCommand({ Name: 'listed-bus' }))).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
-      expect(await eb().send(new DescribeEventBusCommand({}))).toMatchObject({ Name: 'default', Arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/default` });
+      expect(await eb().send(new DescribeEventBusCommand({}))).toMatchObject({
+        Name: 'default',
+        Arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/default`,
+      });
       expect((await eb().send(new ListEventBusesCommand({ NamePrefix: 'listed' }))).EventBuses).toEqual([{ Name: 'listed-bus', Arn: EventBusArn }]);
       await expect(eb().send(new DeleteEventBusCommand({ Name: 'default' }))).rejects.toMatchObject({ name: 'ValidationException' });
       await eb().send(new DeleteEventBusCommand({ Name: 'listed-bus' }));

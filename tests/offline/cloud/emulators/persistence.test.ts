@@ -5,9 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import { CreateStreamCommand, GetRecordsCommand as GetKinesisRecordsCommand, GetShardIteratorCommand as GetKinesisIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  GetRecordsCommand as GetKinesisRecordsCommand,
+  GetShardIteratorCommand as GetKinesisIteratorCommand,
+  PutRecordCommand,
+} from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -22,7 +34,15 @@ import { ACCOUNT_ID, CREDENTIALS, REGION } from '../../support/test-cloud';
 /** The embedded emulators on disk in `stateDir`, with SDK clients of the test's own. */
 async function startOnDisk(stateDir: string) {
   const [sqsPort, edgePort] = await freePorts(2);
-  const emulators = await startEmbedded({ region: REGION, accountId: ACCOUNT_ID, sqsPort, edgePort, accessKeyId: CREDENTIALS.accessKeyId, log: () => undefined, stateDir });
+  const emulators = await startEmbedded({
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    sqsPort,
+    edgePort,
+    accessKeyId: CREDENTIALS.accessKeyId,
+    log: () => undefined,
+    stateDir,
+  });
   const common = { region: REGION, credentials: CREDENTIALS, endpoint: `http://127.0.0.1:${edgePort}` };
   const sdk = {
     sqs: new Sqs({ ...common, endpoint: `http://127.0.0.1:${sqsPort}` }),
@@ -54,7 +74,8 @@ const visibleCount = async (sqs: SQSClient, QueueUrl: string) => {
 };
 
 const receiveAll = async (sqs: SQSClient, QueueUrl: string, VisibilityTimeout?: number) =>
-  (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout, AttributeNames: ['All'] }))).Messages ?? [];
+  (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout, AttributeNames: ['All'] }))).Messages ??
+  [];
 
 describe('the embedded emulators with a state directory, across a stop and a start', () => {
   let stateDir: string;
@@ -104,13 +125,19 @@ describe('the embedded emulators with a state directory, across a stop and a sta
     expect(Item?.total).toEqual({ N: '42' });
     const { Body } = await cloud.sdk.s3.send(new GetObjectCommand({ Bucket: 'exports', Key: 'a.csv' }));
     expect(await Body!.transformToString()).toBe('id\n1\n');
-    const { ShardIterator } = await cloud.sdk.kinesis.send(new GetKinesisIteratorCommand({ StreamName: 'activity', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
+    const { ShardIterator } = await cloud.sdk.kinesis.send(
+      new GetKinesisIteratorCommand({ StreamName: 'activity', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
+    );
     const { Records = [] } = await cloud.sdk.kinesis.send(new GetKinesisRecordsCommand({ ShardIterator }));
     expect(Records.map((r) => Buffer.from(r.Data!).toString())).toEqual(['placed']);
     // The table's stream is the same stream (a checkpoint into it stays valid) and still holds its record.
-    const { StreamDescription } = await cloud.sdk.streams.send(new DescribeStreamCommand({ StreamArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${TableName}/stream/1970-01-01T00:00:00.000` }));
+    const { StreamDescription } = await cloud.sdk.streams.send(
+      new DescribeStreamCommand({ StreamArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/${TableName}/stream/1970-01-01T00:00:00.000` }),
+    );
     const shard = StreamDescription!.Shards![0];
-    const iterator = await cloud.sdk.streams.send(new GetShardIteratorCommand({ StreamArn: StreamDescription!.StreamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const iterator = await cloud.sdk.streams.send(
+      new GetShardIteratorCommand({ StreamArn: StreamDescription!.StreamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
     const streamRecords = (await cloud.sdk.streams.send(new GetRecordsCommand({ ShardIterator: iterator.ShardIterator }))).Records ?? [];
     expect(streamRecords.map((r) => r.dynamodb?.NewImage?.pk)).toEqual([{ S: 'order-1' }]);
     // A new write continues the stream's sequence.
@@ -147,7 +174,9 @@ describe('the embedded emulators with a state directory, across a stop and a sta
   it('loses no acknowledged send, delete or receive when its process is killed with SIGKILL', async () => {
     // A child process runs the emulators and a client sending 200 messages, deleting the even ones
     // and receiving (in flight, 60 s) messages 1 and 3; it is killed outright once it says so.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'persistence-crash-child.ts'), stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'persistence-crash-child.ts'), stateDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('done') && resolve());
       child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
@@ -159,7 +188,11 @@ describe('the embedded emulators with a state directory, across a stop and a sta
     running = cloud;
     expect((await cloud.createQueues(['crash'])).restored).toBe(100);
     const bodies: string[] = [];
-    for (let batch = await receiveAll(cloud.sdk.sqs, cloud.queueUrl('crash'), 60); batch.length > 0; batch = await receiveAll(cloud.sdk.sqs, cloud.queueUrl('crash'), 60)) {
+    for (
+      let batch = await receiveAll(cloud.sdk.sqs, cloud.queueUrl('crash'), 60);
+      batch.length > 0;
+      batch = await receiveAll(cloud.sdk.sqs, cloud.queueUrl('crash'), 60)
+    ) {
       bodies.push(...batch.map((m) => m.Body!));
     }
     const odd = Array.from({ length: 100 }, (_, i) => String(2 * i + 1));

@@ -31,8 +31,18 @@ describe('parseNotificationXml', () => {
     const parsed = parseNotificationXml(xml);
 
     expect(parsed).toEqual([
-      { queueArn: 'arn:aws:sqs:us-east-1:000000000000:orderflow-local-importOrders-async-events', events: ['s3:ObjectCreated:*'], prefix: 'incoming/', suffix: '.csv' },
-      { queueArn: 'arn:aws:sqs:us-east-1:000000000000:audit', events: ['s3:ObjectCreated:Put', 's3:ObjectRemoved:Delete'], prefix: undefined, suffix: undefined },
+      {
+        queueArn: 'arn:aws:sqs:us-east-1:000000000000:orderflow-local-importOrders-async-events',
+        events: ['s3:ObjectCreated:*'],
+        prefix: 'incoming/',
+        suffix: '.csv',
+      },
+      {
+        queueArn: 'arn:aws:sqs:us-east-1:000000000000:audit',
+        events: ['s3:ObjectCreated:Put', 's3:ObjectRemoved:Delete'],
+        prefix: undefined,
+        suffix: undefined,
+      },
     ]);
   });
 

@@ -6,7 +6,8 @@ import { provision } from '../../../../offline/cloud/provision/provision';
 import { sleep } from '../../support/eventually';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
 
-const order = (kind: string, total: number, extra: Record<string, unknown> = {}) => JSON.stringify({ kind, order: { id: `o-${kind}-${total}`, total }, ...extra });
+const order = (kind: string, total: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ kind, order: { id: `o-${kind}-${total}`, total }, ...extra });
 
 describe('SNS filter policies with FilterPolicyScope, over real sockets', () => {
   let cloud: TestCloud;
@@ -35,10 +36,21 @@ describe('SNS filter policies with FilterPolicyScope, over real sockets', () => 
   }
 
   const subscribe = (topicArn: string, queueUrl: string, attributes: Record<string, string>) =>
-    cloud.sdk.sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: cloud.queueArn(queueUrl.split('/').pop()!), Attributes: { RawMessageDelivery: 'true', ...attributes }, ReturnSubscriptionArn: true }));
+    cloud.sdk.sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: cloud.queueArn(queueUrl.split('/').pop()!),
+        Attributes: { RawMessageDelivery: 'true', ...attributes },
+        ReturnSubscriptionArn: true,
+      }),
+    );
 
   it('a MessageBody-scoped policy filters deliveries on the JSON body; an unfiltered subscriber gets everything', async () => {
-    const { topicArn, queues: [bigOrders, everything] } = await topicWithQueues('big-orders', 'everything');
+    const {
+      topicArn,
+      queues: [bigOrders, everything],
+    } = await topicWithQueues('big-orders', 'everything');
     await subscribe(topicArn, bigOrders, {
       FilterPolicyScope: 'MessageBody',
       FilterPolicy: JSON.stringify({ kind: ['OrderPlaced'], order: { total: [{ numeric: ['>', 100] }] } }),
@@ -59,17 +71,25 @@ describe('SNS filter policies with FilterPolicyScope, over real sockets', () => 
   });
 
   it('the default scope still filters on message attributes, not on the body', async () => {
-    const { topicArn, queues: [paid] } = await topicWithQueues('paid');
+    const {
+      topicArn,
+      queues: [paid],
+    } = await topicWithQueues('paid');
     await subscribe(topicArn, paid, { FilterPolicy: JSON.stringify({ eventType: ['OrderPaid'] }) });
 
     await cloud.sdk.sns.send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ eventType: 'OrderPaid' }) }));
-    await cloud.sdk.sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'by attribute', MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderPaid' } } }));
+    await cloud.sdk.sns.send(
+      new PublishCommand({ TopicArn: topicArn, Message: 'by attribute', MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderPaid' } } }),
+    );
 
     expect(await delivered(paid, 1)).toEqual(['by attribute']);
   });
 
   it('SetSubscriptionAttributes switches an existing subscription to the MessageBody scope', async () => {
-    const { topicArn, queues: [queue] } = await topicWithQueues('switched');
+    const {
+      topicArn,
+      queues: [queue],
+    } = await topicWithQueues('switched');
     const { SubscriptionArn } = await subscribe(topicArn, queue, { FilterPolicy: JSON.stringify({ kind: ['OrderPlaced'] }) });
 
     await cloud.sdk.sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'FilterPolicyScope', AttributeValue: 'MessageBody' }));
@@ -80,12 +100,23 @@ describe('SNS filter policies with FilterPolicyScope, over real sockets', () => 
   });
 
   it.each([
-    ['an unknown operator', { FilterPolicy: JSON.stringify({ kind: [{ prefx: 'Order' }] }) }, /Invalid parameter: FilterPolicy: "kind": Unrecognized match type prefx/],
-    ['a nested policy under the MessageAttributes scope', { FilterPolicy: JSON.stringify({ order: { total: [1] } }) }, /MessageAttributes does not support nested filter policy/],
+    [
+      'an unknown operator',
+      { FilterPolicy: JSON.stringify({ kind: [{ prefx: 'Order' }] }) },
+      /Invalid parameter: FilterPolicy: "kind": Unrecognized match type prefx/,
+    ],
+    [
+      'a nested policy under the MessageAttributes scope',
+      { FilterPolicy: JSON.stringify({ order: { total: [1] } }) },
+      /MessageAttributes does not support nested filter policy/,
+    ],
     ['a policy that is not JSON', { FilterPolicy: '{kind' }, /Invalid parameter: FilterPolicy/],
     ['an unknown scope', { FilterPolicyScope: 'Body', FilterPolicy: JSON.stringify({ kind: ['x'] }) }, /FilterPolicyScope: Invalid value \[Body\]/],
   ])('Subscribe rejects %s with InvalidParameter, as SNS does', async (_description, attributes, message) => {
-    const { topicArn, queues: [queue] } = await topicWithQueues('rejected');
+    const {
+      topicArn,
+      queues: [queue],
+    } = await topicWithQueues('rejected');
 
     await expect(subscribe(topicArn, queue, attributes)).rejects.toMatchObject({ name: 'InvalidParameterException', message: expect.stringMatching(message) });
   });
@@ -103,7 +134,20 @@ describe('SNS filter policies with FilterPolicyScope, over real sockets', () => 
         {
           service: 'shop',
           provider: { region: REGION },
-          functions: { onBigOrder: { events: [{ sns: { arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${topic}`, topicName: topic, filterPolicyScope: 'MessageBody', filterPolicy: { order: { total: [{ numeric: ['>=', 1000] }] } } } }] } },
+          functions: {
+            onBigOrder: {
+              events: [
+                {
+                  sns: {
+                    arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${topic}`,
+                    topicName: topic,
+                    filterPolicyScope: 'MessageBody',
+                    filterPolicy: { order: { total: [{ numeric: ['>=', 1000] }] } },
+                  },
+                },
+              ],
+            },
+          },
         },
         { stage: 'local', accountId: ACCOUNT_ID, sqsEndpoint: cloud.sqsEndpoint },
       );
@@ -120,11 +164,27 @@ describe('SNS filter policies with FilterPolicyScope, over real sockets', () => 
     });
 
     it.each([
-      ['an unknown scope', { filterPolicyScope: 'Body', filterPolicy: { a: ['x'] } }, /^function onEvent, sns event: filterPolicyScope must be MessageAttributes or MessageBody, found "Body"$/],
-      ['an invalid policy', { filterPolicy: { a: [{ numeric: ['>', 5, '<', 1] }] } }, /^function onEvent, sns event: filterPolicy is not valid: "a": Bottom must be less than top$/],
-      ['a nested policy on attributes', { filterPolicy: { a: { b: ['x'] } } }, /^function onEvent, sns event: filterPolicy is not valid: .*does not support nested filter policy$/],
+      [
+        'an unknown scope',
+        { filterPolicyScope: 'Body', filterPolicy: { a: ['x'] } },
+        /^function onEvent, sns event: filterPolicyScope must be MessageAttributes or MessageBody, found "Body"$/,
+      ],
+      [
+        'an invalid policy',
+        { filterPolicy: { a: [{ numeric: ['>', 5, '<', 1] }] } },
+        /^function onEvent, sns event: filterPolicy is not valid: "a": Bottom must be less than top$/,
+      ],
+      [
+        'a nested policy on attributes',
+        { filterPolicy: { a: { b: ['x'] } } },
+        /^function onEvent, sns event: filterPolicy is not valid: .*does not support nested filter policy$/,
+      ],
     ])('the plan names the function and property of %s', (_description, filter, message) => {
-      const config = { service: 'shop', provider: {}, functions: { onEvent: { events: [{ sns: { arn: 'arn:aws:sns:us-east-1:000000000000:t', topicName: 't', ...filter } }] } } };
+      const config = {
+        service: 'shop',
+        provider: {},
+        functions: { onEvent: { events: [{ sns: { arn: 'arn:aws:sns:us-east-1:000000000000:t', topicName: 't', ...filter } }] } },
+      };
       expect(() => planLocalCloud(config, { stage: 'local', accountId: ACCOUNT_ID, sqsEndpoint: cloud.sqsEndpoint })).toThrow(message);
     });
   });

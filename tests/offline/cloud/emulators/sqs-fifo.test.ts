@@ -29,7 +29,13 @@ describe('embedded SQS FIFO queues', () => {
     cloud.sdk.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: group, MessageDeduplicationId }));
   const receive = async (QueueUrl: string, MaxNumberOfMessages = 10, options: { WaitTimeSeconds?: number; VisibilityTimeout?: number } = {}) => {
     const { Messages = [] } = await cloud.sdk.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages, WaitTimeSeconds: options.WaitTimeSeconds ?? 0, VisibilityTimeout: options.VisibilityTimeout, AttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl,
+        MaxNumberOfMessages,
+        WaitTimeSeconds: options.WaitTimeSeconds ?? 0,
+        VisibilityTimeout: options.VisibilityTimeout,
+        AttributeNames: ['All'],
+      }),
     );
     return Messages;
   };
@@ -102,7 +108,21 @@ describe('embedded SQS FIFO queues', () => {
 
     /** Only Date is faked: sockets and timers stay real, the 5-minute window is crossed at once. */
     const clockAt = (now: number) => {
-      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'], now });
+      jest.useFakeTimers({
+        doNotFake: [
+          'nextTick',
+          'setImmediate',
+          'clearImmediate',
+          'setInterval',
+          'clearInterval',
+          'setTimeout',
+          'clearTimeout',
+          'queueMicrotask',
+          'hrtime',
+          'performance',
+        ],
+        now,
+      });
     };
 
     it('accepts a duplicate MessageDeduplicationId within 5 minutes without delivering it, even after the first was consumed', async () => {

@@ -13,7 +13,11 @@ import { eventually } from '../../support/eventually';
 import { alwaysFail, startFakeLambda, succeed, type FakeLambda } from '../../support/fake-lambda';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
 
-type DynamoDBRecord = { eventName: string; eventSourceARN: string; dynamodb: { Keys: Record<string, { S: string }>; NewImage?: Record<string, { S?: string; N?: string }>; OldImage?: Record<string, unknown> } };
+type DynamoDBRecord = {
+  eventName: string;
+  eventSourceARN: string;
+  dynamodb: { Keys: Record<string, { S: string }>; NewImage?: Record<string, { S?: string; N?: string }>; OldImage?: Record<string, unknown> };
+};
 
 describe("startDynamoDBStreamsPoller: Lambda's DynamoDB Streams event source mapping, on the embedded DynamoDB, over real sockets", () => {
   let cloud: TestCloud;
@@ -97,7 +101,13 @@ describe("startDynamoDBStreamsPoller: Lambda's DynamoDB Streams event source map
 
     await cloud.sdk.dynamodb.send(new PutItemCommand({ TableName: fn.table, Item: { id: { S: 'u1' }, name: { S: 'Ada' } } }));
     await cloud.sdk.dynamodb.send(
-      new UpdateItemCommand({ TableName: fn.table, Key: { id: { S: 'u1' } }, UpdateExpression: 'SET #n = :n', ExpressionAttributeNames: { '#n': 'name' }, ExpressionAttributeValues: { ':n': { S: 'Grace' } } }),
+      new UpdateItemCommand({
+        TableName: fn.table,
+        Key: { id: { S: 'u1' } },
+        UpdateExpression: 'SET #n = :n',
+        ExpressionAttributeNames: { '#n': 'name' },
+        ExpressionAttributeValues: { ':n': { S: 'Grace' } },
+      }),
     );
     await cloud.sdk.dynamodb.send(new DeleteItemCommand({ TableName: fn.table, Key: { id: { S: 'u1' } } }));
 
@@ -133,7 +143,11 @@ describe("startDynamoDBStreamsPoller: Lambda's DynamoDB Streams event source map
     const [message] = await cloud.receive(cloud.queueUrl(fn.failuresQueue), 1);
     const record = JSON.parse(message.Body!);
     expect(record.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2 });
-    expect(record.DDBStreamBatchInfo).toMatchObject({ batchSize: 1, shardId: expect.any(String), streamArn: expect.stringContaining(`table/${fn.table}/stream/`) });
+    expect(record.DDBStreamBatchInfo).toMatchObject({
+      batchSize: 1,
+      shardId: expect.any(String),
+      streamArn: expect.stringContaining(`table/${fn.table}/stream/`),
+    });
     expect(record).not.toHaveProperty('KinesisBatchInfo');
     expect(lambda.invocations(fn.plan.functionName)).toHaveLength(2);
   });

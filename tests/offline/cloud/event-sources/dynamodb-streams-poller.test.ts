@@ -10,7 +10,11 @@ const STREAM_ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/
 describe('dynamodbRecord', () => {
   it.each([
     ['INSERT', { NewImage: { pk: { S: 'order#1' }, total: { N: '12.5' } } }, { NewImage: { pk: { S: 'order#1' }, total: { N: '12.5' } } }],
-    ['MODIFY', { OldImage: { pk: { S: 'order#1' }, total: { N: '1' } }, NewImage: { pk: { S: 'order#1' }, total: { N: '2' } } }, { OldImage: { pk: { S: 'order#1' }, total: { N: '1' } }, NewImage: { pk: { S: 'order#1' }, total: { N: '2' } } }],
+    [
+      'MODIFY',
+      { OldImage: { pk: { S: 'order#1' }, total: { N: '1' } }, NewImage: { pk: { S: 'order#1' }, total: { N: '2' } } },
+      { OldImage: { pk: { S: 'order#1' }, total: { N: '1' } }, NewImage: { pk: { S: 'order#1' }, total: { N: '2' } } },
+    ],
     ['REMOVE', { OldImage: { pk: { S: 'order#1' } } }, { OldImage: { pk: { S: 'order#1' } } }],
   ] as const)('is the record Lambda hands a DynamoDB consumer for %s', (eventName, images, expected) => {
     const record = {
@@ -74,7 +78,11 @@ describe('dynamodbRecord', () => {
   });
 
   it('names the service that deleted an expired item (TTL)', () => {
-    const record = { eventName: 'REMOVE', userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' }, dynamodb: { SequenceNumber: '9' } } as _Record;
+    const record = {
+      eventName: 'REMOVE',
+      userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' },
+      dynamodb: { SequenceNumber: '9' },
+    } as _Record;
     expect(dynamodbRecord(STREAM_ARN, 'us-east-1', record).userIdentity).toEqual({ type: 'Service', principalId: 'dynamodb.amazonaws.com' });
   });
 });

@@ -13,7 +13,11 @@ import { eventually, sleep } from '../../support/eventually';
 import { startFakeLambda, succeed, type Behaviour, type FakeLambda } from '../../support/fake-lambda';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
 
-type KinesisRecord = { kinesis: { data: string; sequenceNumber: string; partitionKey: string; approximateArrivalTimestamp: number }; eventID: string; eventSourceARN: string };
+type KinesisRecord = {
+  kinesis: { data: string; sequenceNumber: string; partitionKey: string; approximateArrivalTimestamp: number };
+  eventID: string;
+  eventSourceARN: string;
+};
 
 /** The payloads of a Kinesis event, decoded. */
 const payloads = (event: { Records: KinesisRecord[] }) => event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString());
@@ -22,7 +26,12 @@ describe('kinesisEvent', () => {
   it("is the event Lambda hands a Kinesis consumer: base64 data, sequence numbers, arrival in seconds, the stream's ARN", () => {
     const arrival = new Date('2026-01-01T00:00:01.500Z');
     const records: _Record[] = [
-      { SequenceNumber: '495903382714902566085596925383615', PartitionKey: 'order-1', Data: Buffer.from('{"type":"OrderPlaced"}'), ApproximateArrivalTimestamp: arrival },
+      {
+        SequenceNumber: '495903382714902566085596925383615',
+        PartitionKey: 'order-1',
+        Data: Buffer.from('{"type":"OrderPlaced"}'),
+        ApproximateArrivalTimestamp: arrival,
+      },
       { SequenceNumber: '495903382714902566085596925383616', PartitionKey: 'order-2', Data: new Uint8Array(), ApproximateArrivalTimestamp: arrival },
     ];
     const streamArn = 'arn:aws:kinesis:us-east-1:000000000000:stream/orderflow-local-order-activity';
@@ -105,7 +114,10 @@ describe("startKinesisPoller: Lambda's Kinesis event source mapping, on the embe
     };
     const putKeyed = async (...records: [partitionKey: string, data: string][]) => {
       const sequenceNumbers: string[] = [];
-      for (const [partitionKey, d] of records) sequenceNumbers.push((await cloud.sdk.kinesis.send(new PutRecordCommand({ StreamName: stream, PartitionKey: partitionKey, Data: Buffer.from(d) }))).SequenceNumber!);
+      for (const [partitionKey, d] of records)
+        sequenceNumbers.push(
+          (await cloud.sdk.kinesis.send(new PutRecordCommand({ StreamName: stream, PartitionKey: partitionKey, Data: Buffer.from(d) }))).SequenceNumber!,
+        );
       return sequenceNumbers;
     };
     const put = (...data: string[]) => putKeyed(...data.map((d): [string, string] => ['order-1', d]));
@@ -201,7 +213,13 @@ describe("startKinesisPoller: Lambda's Kinesis event source mapping, on the embe
     expect(accepted(fn.calls())).toEqual(['g1', 'g2', 'g3', 'g4']);
     const record = JSON.parse(failure.Body!);
     expect(record.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2 });
-    expect(record.KinesisBatchInfo).toMatchObject({ shardId: 'shardId-000000000000', startSequenceNumber: poison, endSequenceNumber: poison, batchSize: 1, streamArn: fn.streamArn });
+    expect(record.KinesisBatchInfo).toMatchObject({
+      shardId: 'shardId-000000000000',
+      startSequenceNumber: poison,
+      endSequenceNumber: poison,
+      batchSize: 1,
+      streamArn: fn.streamArn,
+    });
     expect(fn.calls().filter((batch) => batch.length === 1 && batch[0] === 'poison')).toHaveLength(2);
   });
 
@@ -230,7 +248,9 @@ describe("startKinesisPoller: Lambda's Kinesis event source mapping, on the embe
   it('with a partial batch response, resumes from the first failed record without redelivering those before it', async () => {
     const fn = await streamFunction({ reportBatchItemFailures: true, maximumRetryAttempts: 5 });
     const sequenceNumbers = await fn.put('r1', 'r2', 'r3', 'r4', 'r5');
-    lambda.script(fn.plan.functionName, (_event, invocation) => ({ returns: invocation === 1 ? { batchItemFailures: [{ itemIdentifier: sequenceNumbers[2] }] } : { batchItemFailures: [] } }));
+    lambda.script(fn.plan.functionName, (_event, invocation) => ({
+      returns: invocation === 1 ? { batchItemFailures: [{ itemIdentifier: sequenceNumbers[2] }] } : { batchItemFailures: [] },
+    }));
 
     fn.start();
 
@@ -295,7 +315,10 @@ describe("startKinesisPoller: Lambda's Kinesis event source mapping, on the embe
     await eventually(() => (fn.calls().length > 1 ? true : undefined), 'the full batch');
     const fullAfter = Date.now() - fullFrom;
 
-    expect(fn.calls()).toEqual([['w1', 'w2'], ['f1', 'f2', 'f3']]);
+    expect(fn.calls()).toEqual([
+      ['w1', 'w2'],
+      ['f1', 'f2', 'f3'],
+    ]);
     expect(gatheredAfter).toBeGreaterThanOrEqual(900);
     expect(fullAfter).toBeLessThan(700);
   });
@@ -353,7 +376,11 @@ describe("startKinesisPoller: Lambda's Kinesis event source mapping, on the embe
     const record = JSON.parse(failure.Body!);
     expect(record).toMatchObject({
       version: '1.0',
-      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2, functionArn: expect.stringContaining(`:function:${fn.plan.functionName}`) },
+      requestContext: {
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 2,
+        functionArn: expect.stringContaining(`:function:${fn.plan.functionName}`),
+      },
       responseContext: { statusCode: 200, executedVersion: '$LATEST' },
       KinesisBatchInfo: {
         shardId: 'shardId-000000000000',
@@ -413,7 +440,10 @@ describe("startKinesisPoller: Lambda's Kinesis event source mapping, on the embe
   it('skips the records the filter rejects, and checkpoints past them: a batch left empty invokes nothing', async () => {
     const fn = await streamFunction({});
     lambda.script(fn.plan.functionName, succeed());
-    const keep = (record: Record<string, unknown>) => !Buffer.from((record.kinesis as { data: string }).data, 'base64').toString().startsWith('skip');
+    const keep = (record: Record<string, unknown>) =>
+      !Buffer.from((record.kinesis as { data: string }).data, 'base64')
+        .toString()
+        .startsWith('skip');
     await fn.put('skip-1', 'keep-1', 'skip-2');
     const first = fn.start({ filter: keep });
     await eventually(() => (fn.calls().flat().includes('keep-1') ? true : undefined), 'the kept record');
@@ -440,7 +470,18 @@ describe("startKinesisPoller: Lambda's Kinesis event source mapping, on the embe
 
     const other = { ...fn.plan, functionName: `${fn.plan.functionName}-other` };
     lambda.script(other.functionName, succeed());
-    consumers.push(startKinesisPoller(other, { clients, region: REGION, accountId: ACCOUNT_ID, checkpoints, idlePollMs: 20, retryDelayMs: 20, log: () => undefined, sendToDestination: async () => undefined }));
+    consumers.push(
+      startKinesisPoller(other, {
+        clients,
+        region: REGION,
+        accountId: ACCOUNT_ID,
+        checkpoints,
+        idlePollMs: 20,
+        retryDelayMs: 20,
+        log: () => undefined,
+        sendToDestination: async () => undefined,
+      }),
+    );
 
     await eventually(() => (lambda.invocations(other.functionName).length > 0 ? true : undefined), 'the second function');
     expect(payloads(lambda.invocations(other.functionName)[0].event)).toEqual(['r1']);

@@ -21,25 +21,57 @@ describe('parseDestination', () => {
   it.each<[string, unknown, Destination]>([
     ['an SQS queue ARN', 'arn:aws:sqs:us-east-1:000000000000:q', { kind: 'sqs', arn: 'arn:aws:sqs:us-east-1:000000000000:q', name: 'q' }],
     ['an SNS topic ARN', 'arn:aws:sns:us-east-1:000000000000:t', { kind: 'sns', arn: 'arn:aws:sns:us-east-1:000000000000:t', name: 't' }],
-    ['an event bus ARN', 'arn:aws:events:us-east-1:000000000000:event-bus/default', { kind: 'eventbridge', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/default', name: 'default' }],
-    ['a function ARN', 'arn:aws:lambda:us-east-1:000000000000:function:other', { kind: 'lambda', arn: 'arn:aws:lambda:us-east-1:000000000000:function:other', name: 'other' }],
-    ['a qualified function ARN', 'arn:aws:lambda:us-east-1:000000000000:function:other:live', { kind: 'lambda', arn: 'arn:aws:lambda:us-east-1:000000000000:function:other:live', name: 'other' }],
+    [
+      'an event bus ARN',
+      'arn:aws:events:us-east-1:000000000000:event-bus/default',
+      { kind: 'eventbridge', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/default', name: 'default' },
+    ],
+    [
+      'a function ARN',
+      'arn:aws:lambda:us-east-1:000000000000:function:other',
+      { kind: 'lambda', arn: 'arn:aws:lambda:us-east-1:000000000000:function:other', name: 'other' },
+    ],
+    [
+      'a qualified function ARN',
+      'arn:aws:lambda:us-east-1:000000000000:function:other:live',
+      { kind: 'lambda', arn: 'arn:aws:lambda:us-east-1:000000000000:function:other:live', name: 'other' },
+    ],
     ['a bucket ARN', 'arn:aws:s3:::archive', { kind: 's3', arn: 'arn:aws:s3:::archive', name: 'archive' }],
-    ['a function of the service, by its key', 'audit', { kind: 'lambda', arn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:orderflow-audit`, name: 'orderflow-audit' }],
+    [
+      'a function of the service, by its key',
+      'audit',
+      { kind: 'lambda', arn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:orderflow-audit`, name: 'orderflow-audit' },
+    ],
     [
       '{ type: sqs, arn: Fn::GetAtt }',
       { type: 'sqs', arn: { 'Fn::GetAtt': ['Failures', 'Arn'] } },
       { kind: 'sqs', arn: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:orderflow-local-failures`, name: 'orderflow-local-failures' },
     ],
-    ['{ type: sns, arn: Ref }', { type: 'sns', arn: { Ref: 'Events' } }, { kind: 'sns', arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:orderflow-local-events`, name: 'orderflow-local-events' }],
+    [
+      '{ type: sns, arn: Ref }',
+      { type: 'sns', arn: { Ref: 'Events' } },
+      { kind: 'sns', arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:orderflow-local-events`, name: 'orderflow-local-events' },
+    ],
     [
       '{ type: eventBus, arn: Fn::Sub }',
       { type: 'eventBus', arn: { 'Fn::Sub': 'arn:aws:events:${AWS::Region}:${AWS::AccountId}:event-bus/orders' } },
       { kind: 'eventbridge', arn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/orders`, name: 'orders' },
     ],
-    ['{ type: function, arn }', { type: 'function', arn: 'arn:aws:lambda:us-east-1:000000000000:function:f' }, { kind: 'lambda', arn: 'arn:aws:lambda:us-east-1:000000000000:function:f', name: 'f' }],
-    ['{ arn } without a type (stream events)', { arn: { 'Fn::GetAtt': ['Archive', 'Arn'] } }, { kind: 's3', arn: 'arn:aws:s3:::orderflow-local-archive', name: 'orderflow-local-archive' }],
-    ['an intrinsic function in place of the ARN', { 'Fn::GetAtt': ['Failures', 'Arn'] }, { kind: 'sqs', arn: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:orderflow-local-failures`, name: 'orderflow-local-failures' }],
+    [
+      '{ type: function, arn }',
+      { type: 'function', arn: 'arn:aws:lambda:us-east-1:000000000000:function:f' },
+      { kind: 'lambda', arn: 'arn:aws:lambda:us-east-1:000000000000:function:f', name: 'f' },
+    ],
+    [
+      '{ arn } without a type (stream events)',
+      { arn: { 'Fn::GetAtt': ['Archive', 'Arn'] } },
+      { kind: 's3', arn: 'arn:aws:s3:::orderflow-local-archive', name: 'orderflow-local-archive' },
+    ],
+    [
+      'an intrinsic function in place of the ARN',
+      { 'Fn::GetAtt': ['Failures', 'Arn'] },
+      { kind: 'sqs', arn: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:orderflow-local-failures`, name: 'orderflow-local-failures' },
+    ],
   ])('reads %s', (_form, value, expected) => {
     expect(parse(value)).toEqual(expected);
   });
@@ -47,17 +79,33 @@ describe('parseDestination', () => {
   it.each<[string, unknown, string]>([
     ['an empty string', '', `${WHERE}: is empty; expected an ARN or the name of a function of this service`],
     ['a function the service does not have', 'nope', `${WHERE}: "nope" is neither an ARN nor a function of this service`],
-    ['a queue URL (Ref of a queue)', { type: 'sqs', arn: { Ref: 'Failures' } }, `${WHERE}.arn: http://127.0.0.1:9324/${ACCOUNT_ID}/orderflow-local-failures is a queue URL; a destination is an ARN (Fn::GetAtt <Queue>.Arn)`],
+    [
+      'a queue URL (Ref of a queue)',
+      { type: 'sqs', arn: { Ref: 'Failures' } },
+      `${WHERE}.arn: http://127.0.0.1:9324/${ACCOUNT_ID}/orderflow-local-failures is a queue URL; a destination is an ARN (Fn::GetAtt <Queue>.Arn)`,
+    ],
     [
       'a type that does not match the ARN',
       { type: 'sns', arn: 'arn:aws:sqs:us-east-1:000000000000:q' },
       `${WHERE}.type: sns does not match arn:aws:sqs:us-east-1:000000000000:q, which is an SQS queue`,
     ],
-    ['an unknown type', { type: 'kinesis', arn: 'arn:aws:sqs:us-east-1:000000000000:q' }, `${WHERE}.type: "kinesis" is not one of sqs, sns, eventBus, function`],
-    ['an unknown property', { type: 'sqs', arn: 'arn:aws:sqs:us-east-1:000000000000:q', queue: 'q' }, `${WHERE}: unknown property queue (expected arn and type)`],
+    [
+      'an unknown type',
+      { type: 'kinesis', arn: 'arn:aws:sqs:us-east-1:000000000000:q' },
+      `${WHERE}.type: "kinesis" is not one of sqs, sns, eventBus, function`,
+    ],
+    [
+      'an unknown property',
+      { type: 'sqs', arn: 'arn:aws:sqs:us-east-1:000000000000:q', queue: 'q' },
+      `${WHERE}: unknown property queue (expected arn and type)`,
+    ],
     ['a type without an ARN', { type: 'sqs' }, `${WHERE}.arn: is required`],
     ['an unknown resource', { type: 'sqs', arn: { Ref: 'Missing' } }, `${WHERE}: serverless.yml refers to an unknown resource Missing`],
-    ['an ARN of something else', 'arn:aws:dynamodb:us-east-1:000000000000:table/t', `${WHERE}: arn:aws:dynamodb:us-east-1:000000000000:table/t is not something Lambda sends records to`],
+    [
+      'an ARN of something else',
+      'arn:aws:dynamodb:us-east-1:000000000000:table/t',
+      `${WHERE}: arn:aws:dynamodb:us-east-1:000000000000:table/t is not something Lambda sends records to`,
+    ],
     ['a number', 42, `${WHERE}: expected an ARN, a function name or { arn, type }, got 42`],
   ])('refuses %s, naming the function and property', (_form, value, message) => {
     expect(() => parse(value)).toThrow(message);

@@ -140,7 +140,10 @@ describe('stream batch records', () => {
     });
 
     expect(record).not.toHaveProperty('KinesisBatchInfo');
-    expect(record).toMatchObject({ DDBStreamBatchInfo: { shardId: 'shardId-1', batchSize: 2 }, responseContext: { statusCode: 200, executedVersion: '$LATEST' } });
+    expect(record).toMatchObject({
+      DDBStreamBatchInfo: { shardId: 'shardId-1', batchSize: 2 },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST' },
+    });
     expect(record.responseContext).not.toHaveProperty('functionError');
     expect(JSON.parse((record as { payload: string }).payload)).toEqual(event);
   });

@@ -63,7 +63,11 @@ describe('exact matching', () => {
 
   describe('arrays in the event match when any element matches', () => {
     table({ resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f'] }, [
-      ['one element in common', { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f'] }, true],
+      [
+        'one element in common',
+        { resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-b188560f', 'arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f'] },
+        true,
+      ],
       ['no element in common', { resources: ['arn:aws:ec2:us-east-1:444455556666:instance/i-b188560f'] }, false],
       ['an empty array', { resources: [] }, false],
       ['a single value (not an array)', { resources: 'arn:aws:ec2:us-east-1:111122223333:instance/i-b188560f' }, true],
@@ -73,8 +77,26 @@ describe('exact matching', () => {
 
   describe('arrays of objects: a sub-pattern matches one element as a whole', () => {
     table({ detail: { items: { sku: ['A'], qty: [2] } } }, [
-      ['one element has both', detail({ items: [{ sku: 'B', qty: 1 }, { sku: 'A', qty: 2 }] }), true],
-      ['the fields are in different elements', detail({ items: [{ sku: 'A', qty: 1 }, { sku: 'B', qty: 2 }] }), false],
+      [
+        'one element has both',
+        detail({
+          items: [
+            { sku: 'B', qty: 1 },
+            { sku: 'A', qty: 2 },
+          ],
+        }),
+        true,
+      ],
+      [
+        'the fields are in different elements',
+        detail({
+          items: [
+            { sku: 'A', qty: 1 },
+            { sku: 'B', qty: 2 },
+          ],
+        }),
+        false,
+      ],
     ]);
   });
 });
@@ -307,12 +329,19 @@ describe('wildcard', () => {
 
 describe('$or', () => {
   describe('the documented numeric $or', () => {
-    table({ detail: { $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }] } }, [
-      ['c-count 3', detail({ 'c-count': 3 }), true],
-      ['d-count 1', detail({ 'd-count': 1 }), true],
-      ['x-limit 301.8', detail({ 'x-limit': 301.8 }), true],
-      ['none of them', detail({ 'c-count': 9, 'd-count': 11 }), false],
-    ]);
+    table(
+      {
+        detail: {
+          $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }],
+        },
+      },
+      [
+        ['c-count 3', detail({ 'c-count': 3 }), true],
+        ['d-count 1', detail({ 'd-count': 1 }), true],
+        ['x-limit 301.8', detail({ 'x-limit': 301.8 }), true],
+        ['none of them', detail({ 'c-count': 9, 'd-count': 11 }), false],
+      ],
+    );
   });
 
   describe('ANDed with the other keys', () => {
@@ -394,7 +423,13 @@ describe('validation (InvalidEventPatternException-style reasons naming the fiel
       source: ['aws.ec2', null, 1, true, ''],
       detail: {
         a: [{ prefix: 'x' }, { prefix: { 'equals-ignore-case': 'x' } }, { suffix: 'x' }, { suffix: { 'equals-ignore-case': 'x' } }],
-        b: [{ 'anything-but': 'x' }, { 'anything-but': 1 }, { 'anything-but': ['x', 'y'] }, { 'anything-but': { prefix: 'x' } }, { 'anything-but': { suffix: 'x' } }],
+        b: [
+          { 'anything-but': 'x' },
+          { 'anything-but': 1 },
+          { 'anything-but': ['x', 'y'] },
+          { 'anything-but': { prefix: 'x' } },
+          { 'anything-but': { suffix: 'x' } },
+        ],
         c: [{ 'anything-but': { wildcard: '*x' } }, { 'anything-but': { 'equals-ignore-case': 'x' } }, { numeric: ['>=', 0, '<', 1] }, { numeric: ['=', 1] }],
         d: [{ exists: true }, { cidr: '10.0.0.0/8' }, { cidr: '2001:db8::/32' }, { 'equals-ignore-case': 'x' }, { wildcard: 'a\\*\\\\*' }],
         $or: [{ e: ['x'] }, { f: { g: ['y'] } }],

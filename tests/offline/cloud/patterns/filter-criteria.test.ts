@@ -5,7 +5,12 @@ const sqsRecord = (body: string, extra: Record<string, unknown> = {}) => ({
   messageId: '059f36b4-87a3-44ab-83d2-661975830a7d',
   receiptHandle: 'AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a...',
   body,
-  attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1545082649183', SenderId: 'AIDAIENQZJOLO23YVJ4VO', ApproximateFirstReceiveTimestamp: '1545082649185' },
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: '1545082649183',
+    SenderId: 'AIDAIENQZJOLO23YVJ4VO',
+    ApproximateFirstReceiveTimestamp: '1545082649185',
+  },
   messageAttributes: {},
   md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
   eventSource: 'aws:sqs',
@@ -97,7 +102,9 @@ describe('compileFilterCriteria', () => {
 
   describe('SQS: metadata fields', () => {
     it('filters on attributes and messageAttributes, whatever the body', () => {
-      const filter = compileFilterCriteria('sqs', [{ attributes: { ApproximateReceiveCount: ['1'] }, messageAttributes: { kind: { stringValue: ['order'] } } }])!;
+      const filter = compileFilterCriteria('sqs', [
+        { attributes: { ApproximateReceiveCount: ['1'] }, messageAttributes: { kind: { stringValue: ['order'] } } },
+      ])!;
       const attrs = { messageAttributes: { kind: { stringValue: 'order', dataType: 'String' } } };
 
       expect(filter(sqsRecord('plain', attrs))).toBe(true);
@@ -143,7 +150,9 @@ describe('compileFilterCriteria', () => {
   });
 
   describe('DynamoDB: the record as is', () => {
-    const filter = compileFilterCriteria('dynamodb', [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { status: { S: ['CONFIRMED'] }, total: { N: [{ exists: true }] } } } }])!;
+    const filter = compileFilterCriteria('dynamodb', [
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { status: { S: ['CONFIRMED'] }, total: { N: [{ exists: true }] } } } },
+    ])!;
     const image = (status: string) => ({ status: { S: status }, total: { N: '42' } });
 
     it.each([
@@ -166,7 +175,11 @@ describe('compileFilterCriteria', () => {
     });
 
     it.each([
-      ['an invalid pattern, naming its index and the problem', [{ body: { a: ['x'] } }, { body: { a: [{ prefx: 'x' }] } }], /^filterPatterns\[1\]: filter pattern is not valid: "body.a": Unrecognized match type prefx$/],
+      [
+        'an invalid pattern, naming its index and the problem',
+        [{ body: { a: ['x'] } }, { body: { a: [{ prefx: 'x' }] } }],
+        /^filterPatterns\[1\]: filter pattern is not valid: "body.a": Unrecognized match type prefx$/,
+      ],
       ['a Pattern that is not JSON', [{ Pattern: '{ body: x' }], /^filterPatterns\[0\]: Pattern is not valid JSON/],
       ['a pattern that is not an object', ['body'], /^filterPatterns\[0\]: a filter pattern must be an object/],
       ['an empty array', [{ eventName: [] }], /^filterPatterns\[0\]: .*"eventName": Empty arrays are not allowed/],

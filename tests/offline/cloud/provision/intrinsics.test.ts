@@ -7,7 +7,10 @@ const RESOURCES: CfnResources = {
   OrderEventsTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'orderflow-local-order-events' } },
   ActivityStream: { Type: 'AWS::Kinesis::Stream', Properties: { Name: 'orderflow-local-order-activity', ShardCount: 1 } },
   OrdersTable: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'orderflow-local' } },
-  LedgerTable: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'orderflow-local-ledger', StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } } },
+  LedgerTable: {
+    Type: 'AWS::DynamoDB::Table',
+    Properties: { TableName: 'orderflow-local-ledger', StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } },
+  },
   ReportsBucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'orderflow-local-reports' } },
   UnnamedQueue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 30 } },
 };
@@ -57,13 +60,19 @@ describe('createResolver', () => {
     });
 
     it("gives a table with a stream its stream's ARN, the one the embedded DynamoDB's DescribeTable gives", () => {
-      expect(resolve({ 'Fn::GetAtt': ['LedgerTable', 'StreamArn'] })).toBe('arn:aws:dynamodb:eu-west-1:123456789012:table/orderflow-local-ledger/stream/1970-01-01T00:00:00.000');
-      expect(resolve({ 'Fn::Sub': '${LedgerTable.StreamArn}' })).toBe('arn:aws:dynamodb:eu-west-1:123456789012:table/orderflow-local-ledger/stream/1970-01-01T00:00:00.000');
+      expect(resolve({ 'Fn::GetAtt': ['LedgerTable', 'StreamArn'] })).toBe(
+        'arn:aws:dynamodb:eu-west-1:123456789012:table/orderflow-local-ledger/stream/1970-01-01T00:00:00.000',
+      );
+      expect(resolve({ 'Fn::Sub': '${LedgerTable.StreamArn}' })).toBe(
+        'arn:aws:dynamodb:eu-west-1:123456789012:table/orderflow-local-ledger/stream/1970-01-01T00:00:00.000',
+      );
       expect(tableOfStreamArn(String(resolve({ 'Fn::GetAtt': ['LedgerTable', 'StreamArn'] })))).toBe('orderflow-local-ledger');
     });
 
     it('refuses the StreamArn of a table without a stream, naming it', () => {
-      expect(() => resolve({ 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] })).toThrow('Fn::GetAtt OrdersTable.StreamArn: table OrdersTable has no StreamSpecification');
+      expect(() => resolve({ 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] })).toThrow(
+        'Fn::GetAtt OrdersTable.StreamArn: table OrdersTable has no StreamSpecification',
+      );
     });
 
     it('refuses an attribute it does not know, naming it', () => {

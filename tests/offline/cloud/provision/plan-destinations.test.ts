@@ -52,7 +52,11 @@ describe('planLocalCloud: functions’ destinations', () => {
       ['audit', 'invoke', asyncQueueName('shop', 'local', 'audit')],
     ]);
     expect(plan.asyncConsumers[0].onFailure).toEqual({ kind: 'lambda', arn: ARN('lambda', 'function:shop-local-recover'), name: 'shop-local-recover' });
-    expect(plan.asyncConsumers[1]).toMatchObject({ functionName: 'shop-local-recover', maximumRetryAttempts: 1, onSuccess: { kind: 'lambda', name: 'shop-audit-fn' } });
+    expect(plan.asyncConsumers[1]).toMatchObject({
+      functionName: 'shop-local-recover',
+      maximumRetryAttempts: 1,
+      onSuccess: { kind: 'lambda', name: 'shop-audit-fn' },
+    });
     expect(plan.asyncConsumers[2]).toMatchObject({ functionName: 'shop-audit-fn' });
     expect(plan.queues).toContainEqual({ name: asyncQueueName('shop', 'local', 'recover'), attributes: { VisibilityTimeout: '25' } });
     expect(warningsBesidesUndeclared(plan)).toEqual([]);
@@ -78,7 +82,10 @@ describe('planLocalCloud: functions’ destinations', () => {
   });
 
   it('warns for a function destination outside the service, and keeps the other destination', () => {
-    const plan = planLocalCloud(service({ onEvent: { destinations: { onSuccess: ARN('lambda', 'function:elsewhere'), onFailure: ARN('sqs', 'ko') }, events: [SNS] } }), NAMES);
+    const plan = planLocalCloud(
+      service({ onEvent: { destinations: { onSuccess: ARN('lambda', 'function:elsewhere'), onFailure: ARN('sqs', 'ko') }, events: [SNS] } }),
+      NAMES,
+    );
 
     expect(warningsBesidesUndeclared(plan)).toEqual(['onEvent: destinations.onSuccess is not run locally (function elsewhere is not part of this service)']);
     expect(plan.asyncConsumers[0].onSuccess).toBeUndefined();
@@ -100,6 +107,8 @@ describe('planLocalCloud: functions’ destinations', () => {
       NAMES,
     );
 
-    expect(failureQueues(plan)).toEqual([{ kind: 'async-destination', queue: 'both-failures', functionKey: 'both', eventQueue: asyncQueueName('shop', 'local', 'both') }]);
+    expect(failureQueues(plan)).toEqual([
+      { kind: 'async-destination', queue: 'both-failures', functionKey: 'both', eventQueue: asyncQueueName('shop', 'local', 'both') },
+    ]);
   });
 });

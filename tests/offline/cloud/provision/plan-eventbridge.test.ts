@@ -16,7 +16,18 @@ describe('planEventBridge, through planLocalCloud', () => {
       service({
         ship: {
           maximumRetryAttempts: 1,
-          events: [{ http: { path: 'x', method: 'get' } }, { eventBridge: { eventBus: 'orders', pattern: { source: ['shop.orders'] }, inputPath: '$.detail', retryPolicy: { maximumRetryAttempts: 3, maximumEventAge: 120 }, deadLetterQueueArn: sqsArn('ship-dlq') } }],
+          events: [
+            { http: { path: 'x', method: 'get' } },
+            {
+              eventBridge: {
+                eventBus: 'orders',
+                pattern: { source: ['shop.orders'] },
+                inputPath: '$.detail',
+                retryPolicy: { maximumRetryAttempts: 3, maximumEventAge: 120 },
+                deadLetterQueueArn: sqsArn('ship-dlq'),
+              },
+            },
+          ],
         },
       }),
       NAMES,
@@ -30,12 +41,26 @@ describe('planEventBridge, through planLocalCloud', () => {
         pattern: { source: ['shop.orders'] },
         state: 'ENABLED',
         targets: [
-          { id: 'shop-local-ship-rule-2-target', arn: sqsArn(eventQueue('ship')), inputPath: '$.detail', retryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 120 }, deadLetterArn: sqsArn('ship-dlq') },
+          {
+            id: 'shop-local-ship-rule-2-target',
+            arn: sqsArn(eventQueue('ship')),
+            inputPath: '$.detail',
+            retryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 120 },
+            deadLetterArn: sqsArn('ship-dlq'),
+          },
         ],
       },
     ]);
     expect(plan.queues.map((q) => q.name)).toContain(eventQueue('ship'));
-    expect(plan.asyncConsumers).toEqual([expect.objectContaining({ functionKey: 'ship', functionName: 'shop-local-ship', source: 'eventbridge', queue: eventQueue('ship'), maximumRetryAttempts: 1 })]);
+    expect(plan.asyncConsumers).toEqual([
+      expect.objectContaining({
+        functionKey: 'ship',
+        functionName: 'shop-local-ship',
+        source: 'eventbridge',
+        queue: eventQueue('ship'),
+        maximumRetryAttempts: 1,
+      }),
+    ]);
   });
 
   it.each([
@@ -44,7 +69,10 @@ describe('planEventBridge, through planLocalCloud', () => {
     ['Fn::GetAtt <bus>.Name', { 'Fn::GetAtt': ['OrdersBus', 'Name'] }],
   ])('reads eventBus given as %s', (_, eventBus) => {
     const plan = planLocalCloud(
-      service({ ship: { events: [{ eventBridge: { eventBus, name: 'ship-orders', pattern: { source: ['shop.orders'] } } }] } }, { OrdersBus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'orders' } } }),
+      service(
+        { ship: { events: [{ eventBridge: { eventBus, name: 'ship-orders', pattern: { source: ['shop.orders'] } } }] } },
+        { OrdersBus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'orders' } } },
+      ),
       NAMES,
     );
 
@@ -56,7 +84,11 @@ describe('planEventBridge, through planLocalCloud', () => {
     const plan = planLocalCloud(
       service({
         a: { events: [{ eventBridge: { pattern: { source: ['s'] }, input: { fixed: 1 } } }] },
-        b: { events: [{ eventBridge: { pattern: { source: ['s'] }, enabled: false, inputTransformer: { inputPathsMap: { id: '$.id' }, inputTemplate: '{"id": <id>}' } } }] },
+        b: {
+          events: [
+            { eventBridge: { pattern: { source: ['s'] }, enabled: false, inputTransformer: { inputPathsMap: { id: '$.id' }, inputTemplate: '{"id": <id>}' } } },
+          ],
+        },
       }),
       NAMES,
     );
@@ -72,15 +104,31 @@ describe('planEventBridge, through planLocalCloud', () => {
     const plan = planLocalCloud(service({ tick: { events: [{ eventBridge: { schedule: 'rate(5 minutes)', input: { kind: 'tick' } } }] } }), NAMES);
 
     expect(plan.eventRules).toEqual([]);
-    expect(plan.schedules).toEqual([expect.objectContaining({ functionKey: 'tick', ruleName: 'shop-local-tick-rule-1', expression: 'rate(5 minutes)', queue: eventQueue('tick'), transform: expect.objectContaining({ Input: '{"kind":"tick"}' }) })]);
+    expect(plan.schedules).toEqual([
+      expect.objectContaining({
+        functionKey: 'tick',
+        ruleName: 'shop-local-tick-rule-1',
+        expression: 'rate(5 minutes)',
+        queue: eventQueue('tick'),
+        transform: expect.objectContaining({ Input: '{"kind":"tick"}' }),
+      }),
+    ]);
     expect(plan.asyncConsumers).toEqual([expect.objectContaining({ functionKey: 'tick', source: 'eventbridge' })]);
   });
 
   it.each([
-    ['more than one input form', { pattern: { source: ['s'] }, input: {}, inputPath: '$.detail' }, 'function f, events[0].eventBridge: only one of input, inputPath or inputTransformer'],
+    [
+      'more than one input form',
+      { pattern: { source: ['s'] }, input: {}, inputPath: '$.detail' },
+      'function f, events[0].eventBridge: only one of input, inputPath or inputTransformer',
+    ],
     ['neither pattern nor schedule', { input: {} }, 'function f, events[0].eventBridge: needs pattern or schedule'],
     ['an eventBus it cannot resolve', { pattern: { source: ['s'] }, eventBus: { 'Fn::ImportValue': 'bus' } }, 'function f, events[0].eventBridge.eventBus'],
-    ['a dead-letter queue that is not SQS', { pattern: { source: ['s'] }, deadLetterQueueArn: 'arn:aws:sns:us-east-1:000000000000:t' }, 'the dead-letter queue must be an SQS queue ARN'],
+    [
+      'a dead-letter queue that is not SQS',
+      { pattern: { source: ['s'] }, deadLetterQueueArn: 'arn:aws:sns:us-east-1:000000000000:t' },
+      'the dead-letter queue must be an SQS queue ARN',
+    ],
   ])('refuses an eventBridge event with %s, naming the function and event', (_, eventBridge, message) => {
     expect(() => planLocalCloud(service({ f: { events: [{ eventBridge }] } }), NAMES)).toThrow(message);
   });
@@ -109,7 +157,12 @@ describe('planEventBridge, through planLocalCloud', () => {
               EventBusName: { Ref: 'Bus' },
               EventPattern: { 'detail-type': ['OrderPlaced'] },
               Targets: [
-                { Id: 'fn', Arn: { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 4 }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } },
+                {
+                  Id: 'fn',
+                  Arn: { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] },
+                  RetryPolicy: { MaximumRetryAttempts: 4 },
+                  DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['Dlq', 'Arn'] } },
+                },
                 { Id: 'by-arn', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:custom-audit' },
                 { Id: 'queue', Arn: { 'Fn::GetAtt': ['Queue', 'Arn'] }, Input: '{"a":1}' },
                 { Id: 'topic', Arn: { Ref: 'Topic' }, InputTransformer: { InputPathsMap: { t: '$.detail-type' }, InputTemplate: '"<t>"' } },
@@ -117,7 +170,10 @@ describe('planEventBridge, through planLocalCloud', () => {
               ],
             },
           },
-          Nightly: { Type: 'AWS::Events::Rule', Properties: { ScheduleExpression: 'cron(0 3 * * ? *)', Targets: [{ Id: 'q', Arn: { 'Fn::GetAtt': ['Queue', 'Arn'] } }] } },
+          Nightly: {
+            Type: 'AWS::Events::Rule',
+            Properties: { ScheduleExpression: 'cron(0 3 * * ? *)', Targets: [{ Id: 'q', Arn: { 'Fn::GetAtt': ['Queue', 'Arn'] } }] },
+          },
         },
       ),
       NAMES,
@@ -134,7 +190,11 @@ describe('planEventBridge, through planLocalCloud', () => {
           { id: 'fn', arn: sqsArn(eventQueue('notify')), retryPolicy: { MaximumRetryAttempts: 4 }, deadLetterArn: sqsArn('rule-dlq') },
           { id: 'by-arn', arn: sqsArn(eventQueue('audit-log')) },
           { id: 'queue', arn: sqsArn('audit'), input: '{"a":1}' },
-          { id: 'topic', arn: 'arn:aws:sns:us-east-1:000000000000:alerts', inputTransformer: { InputPathsMap: { t: '$.detail-type' }, InputTemplate: '"<t>"' } },
+          {
+            id: 'topic',
+            arn: 'arn:aws:sns:us-east-1:000000000000:alerts',
+            inputTransformer: { InputPathsMap: { t: '$.detail-type' }, InputTemplate: '"<t>"' },
+          },
         ],
       },
     ]);
@@ -147,8 +207,15 @@ describe('planEventBridge, through planLocalCloud', () => {
   });
 
   it('refuses a Lambda target that is not a function of the service, naming the resource and property', () => {
-    const resources = { R: { Type: 'AWS::Events::Rule', Properties: { EventPattern: { source: ['s'] }, Targets: [{ Id: 't', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:elsewhere' }] } } };
+    const resources = {
+      R: {
+        Type: 'AWS::Events::Rule',
+        Properties: { EventPattern: { source: ['s'] }, Targets: [{ Id: 't', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:elsewhere' }] },
+      },
+    };
 
-    expect(() => planLocalCloud(service({}, resources), NAMES)).toThrow('resource R, Targets[0].Arn: Lambda function elsewhere is not a function of this service');
+    expect(() => planLocalCloud(service({}, resources), NAMES)).toThrow(
+      'resource R, Targets[0].Arn: Lambda function elsewhere is not a function of this service',
+    );
   });
 });

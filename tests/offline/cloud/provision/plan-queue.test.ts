@@ -7,7 +7,12 @@ import { provision } from '../../../../offline/cloud/provision/provision';
 import { ACCOUNT_ID, startTestCloud, type TestCloud } from '../../support/test-cloud';
 
 const NAMES = { stage: 'local', accountId: ACCOUNT_ID, sqsEndpoint: 'http://127.0.0.1:19324' };
-const service = (Resources: NonNullable<ServiceConfig['resources']>['Resources']): ServiceConfig => ({ service: 'shop', provider: {}, functions: {}, resources: { Resources } });
+const service = (Resources: NonNullable<ServiceConfig['resources']>['Resources']): ServiceConfig => ({
+  service: 'shop',
+  provider: {},
+  functions: {},
+  resources: { Resources },
+});
 const queue = (Properties: Record<string, unknown>) => ({ Type: 'AWS::SQS::Queue', Properties });
 
 describe('planQueue', () => {
@@ -23,7 +28,13 @@ describe('planQueue', () => {
 
     expect(plan).toEqual({
       name: 'orders.fifo',
-      attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId', VisibilityTimeout: '30' },
+      attributes: {
+        FifoQueue: 'true',
+        ContentBasedDeduplication: 'true',
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+        VisibilityTimeout: '30',
+      },
     });
   });
 
@@ -36,12 +47,36 @@ describe('planQueue', () => {
   });
 
   it.each([
-    ['a .fifo name without FifoQueue', { QueueName: 'orders.fifo' }, 'Resource Orders (AWS::SQS::Queue orders.fifo): QueueName ends with .fifo but FifoQueue is not true'],
-    ['FifoQueue without a .fifo name', { QueueName: 'orders', FifoQueue: true }, 'Resource Orders (AWS::SQS::Queue orders): QueueName of a FIFO queue (FifoQueue: true) must end with .fifo'],
-    ['FifoQueue neither true nor false', { QueueName: 'orders.fifo', FifoQueue: 'yes' }, 'Resource Orders (AWS::SQS::Queue orders.fifo): FifoQueue must be true or false, found yes'],
-    ['ContentBasedDeduplication on a standard queue', { QueueName: 'orders', ContentBasedDeduplication: true }, 'Resource Orders (AWS::SQS::Queue orders): ContentBasedDeduplication applies to FIFO queues only'],
-    ['DeduplicationScope on a standard queue', { QueueName: 'orders', DeduplicationScope: 'queue' }, 'Resource Orders (AWS::SQS::Queue orders): DeduplicationScope applies to FIFO queues only'],
-    ['FifoThroughputLimit on a standard queue', { QueueName: 'orders', FifoThroughputLimit: 'perQueue' }, 'Resource Orders (AWS::SQS::Queue orders): FifoThroughputLimit applies to FIFO queues only'],
+    [
+      'a .fifo name without FifoQueue',
+      { QueueName: 'orders.fifo' },
+      'Resource Orders (AWS::SQS::Queue orders.fifo): QueueName ends with .fifo but FifoQueue is not true',
+    ],
+    [
+      'FifoQueue without a .fifo name',
+      { QueueName: 'orders', FifoQueue: true },
+      'Resource Orders (AWS::SQS::Queue orders): QueueName of a FIFO queue (FifoQueue: true) must end with .fifo',
+    ],
+    [
+      'FifoQueue neither true nor false',
+      { QueueName: 'orders.fifo', FifoQueue: 'yes' },
+      'Resource Orders (AWS::SQS::Queue orders.fifo): FifoQueue must be true or false, found yes',
+    ],
+    [
+      'ContentBasedDeduplication on a standard queue',
+      { QueueName: 'orders', ContentBasedDeduplication: true },
+      'Resource Orders (AWS::SQS::Queue orders): ContentBasedDeduplication applies to FIFO queues only',
+    ],
+    [
+      'DeduplicationScope on a standard queue',
+      { QueueName: 'orders', DeduplicationScope: 'queue' },
+      'Resource Orders (AWS::SQS::Queue orders): DeduplicationScope applies to FIFO queues only',
+    ],
+    [
+      'FifoThroughputLimit on a standard queue',
+      { QueueName: 'orders', FifoThroughputLimit: 'perQueue' },
+      'Resource Orders (AWS::SQS::Queue orders): FifoThroughputLimit applies to FIFO queues only',
+    ],
     [
       'perMessageGroupId throughput with queue-wide deduplication',
       { QueueName: 'orders.fifo', FifoQueue: true, FifoThroughputLimit: 'perMessageGroupId' },
@@ -49,7 +84,11 @@ describe('planQueue', () => {
     ],
     [
       'a FIFO queue redriving into a standard DLQ',
-      { QueueName: 'orders.fifo', FifoQueue: true, RedrivePolicy: { deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:orders-dlq', maxReceiveCount: 3 } },
+      {
+        QueueName: 'orders.fifo',
+        FifoQueue: true,
+        RedrivePolicy: { deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:orders-dlq', maxReceiveCount: 3 },
+      },
       'Resource Orders (AWS::SQS::Queue orders.fifo): RedrivePolicy.deadLetterTargetArn must be a FIFO queue like its source, found orders-dlq',
     ],
     [
@@ -111,7 +150,9 @@ describe('planLocalCloud with a FIFO queue and its FIFO DLQ', () => {
       await provision(plan, clients);
 
       const { Attributes } = await cloud.sdk.sqs.send(new GetQueueAttributesCommand({ QueueUrl: cloud.queueUrl('orders.fifo'), AttributeNames: ['All'] }));
-      expect(Attributes).toEqual(expect.objectContaining({ FifoQueue: 'true', ContentBasedDeduplication: 'true', DeduplicationScope: 'queue', FifoThroughputLimit: 'perQueue' }));
+      expect(Attributes).toEqual(
+        expect.objectContaining({ FifoQueue: 'true', ContentBasedDeduplication: 'true', DeduplicationScope: 'queue', FifoThroughputLimit: 'perQueue' }),
+      );
       expect(JSON.parse(Attributes!.RedrivePolicy!)).toEqual({ deadLetterTargetArn: cloud.queueArn('orders-dlq.fifo'), maxReceiveCount: 2 });
     });
 
@@ -119,7 +160,9 @@ describe('planLocalCloud with a FIFO queue and its FIFO DLQ', () => {
       // A plan that did not come through planQueue: what SQS says must still point at the queue.
       const plan = { ...planLocalCloud(service({}), NAMES), queues: [{ name: 'refused.fifo', attributes: {} }] };
 
-      await expect(provision(plan, clients)).rejects.toThrow(/^Could not create queue refused\.fifo \(\{\}\): Can only include alphanumeric characters, hyphens, or underscores/);
+      await expect(provision(plan, clients)).rejects.toThrow(
+        /^Could not create queue refused\.fifo \(\{\}\): Can only include alphanumeric characters, hyphens, or underscores/,
+      );
     });
   });
 });

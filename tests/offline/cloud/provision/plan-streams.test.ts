@@ -55,10 +55,22 @@ describe('planStreamEvent', () => {
   });
 
   it.each([
-    ['a bare ARN string (type from the ARN)', TABLE_STREAM, { source: 'dynamodb', stream: 'orders', batchSize: 100, startingPosition: 'TRIM_HORIZON', enabled: true }],
-    ['a Kinesis stream at a timestamp', { arn: KINESIS, startingPosition: 'AT_TIMESTAMP', startingPositionTimestamp: 1767225600 }, { source: 'kinesis', stream: 'clicks', startingPosition: 'AT_TIMESTAMP', startingPositionTimestamp: 1767225600 }],
+    [
+      'a bare ARN string (type from the ARN)',
+      TABLE_STREAM,
+      { source: 'dynamodb', stream: 'orders', batchSize: 100, startingPosition: 'TRIM_HORIZON', enabled: true },
+    ],
+    [
+      'a Kinesis stream at a timestamp',
+      { arn: KINESIS, startingPosition: 'AT_TIMESTAMP', startingPositionTimestamp: 1767225600 },
+      { source: 'kinesis', stream: 'clicks', startingPosition: 'AT_TIMESTAMP', startingPositionTimestamp: 1767225600 },
+    ],
     ['a Kinesis enhanced fan-out consumer', { type: 'kinesis', arn: KINESIS, consumer: true }, { stream: 'clicks', consumer: true }],
-    ['an S3 on-failure destination', { arn: KINESIS, destinations: { onFailure: 'arn:aws:s3:::failed-batches' } }, { onFailure: { kind: 's3', arn: 'arn:aws:s3:::failed-batches', name: 'failed-batches' } }],
+    [
+      'an S3 on-failure destination',
+      { arn: KINESIS, destinations: { onFailure: 'arn:aws:s3:::failed-batches' } },
+      { onFailure: { kind: 's3', arn: 'arn:aws:s3:::failed-batches', name: 'failed-batches' } },
+    ],
   ])('plans %s', (_, event, expected) => {
     expect(plan(event)).toMatchObject(expected);
   });
@@ -72,7 +84,7 @@ describe('planStreamEvent', () => {
   it.each([
     [{ arn: KINESIS, type: 'kafka' }, 'function onChange, events[2].stream: type must be kinesis or dynamodb, found kafka'],
     [{ arn: KINESIS, type: 'dynamodb' }, 'function onChange, events[2].stream: arn is not a dynamodb stream'],
-    [{ arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders' }, 'function onChange, events[2].stream: arn must be a table\'s stream ARN'],
+    [{ arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders' }, "function onChange, events[2].stream: arn must be a table's stream ARN"],
     [{ arn: TABLE_STREAM, startingPosition: 'AT_TIMESTAMP' }, 'startingPosition must be one of TRIM_HORIZON, LATEST for dynamodb'],
     [{ arn: KINESIS, startingPosition: 'AT_TIMESTAMP' }, 'startingPositionTimestamp is required'],
     [{ arn: KINESIS, batchSize: 0 }, 'batchSize must be an integer from 1 to 10000, found 0'],
@@ -81,7 +93,10 @@ describe('planStreamEvent', () => {
     [{ arn: KINESIS, maximumRecordAgeInSeconds: 30 }, 'maximumRecordAgeInSeconds must be -1 or from 60 to 604800'],
     [{ arn: KINESIS, bisectBatchOnFunctionError: 'yes' }, 'bisectBatchOnFunctionError must be true or false'],
     [{ arn: KINESIS, functionResponseType: 'Partial' }, 'functionResponseType must be ReportBatchItemFailures'],
-    [{ arn: KINESIS, destinations: { onFailure: 'arn:aws:lambda:us-east-1:000000000000:function:f' } }, 'function onChange, events[2].stream, destinations.onFailure: must be the ARN of an SQS queue, SNS topic or S3 bucket'],
+    [
+      { arn: KINESIS, destinations: { onFailure: 'arn:aws:lambda:us-east-1:000000000000:function:f' } },
+      'function onChange, events[2].stream, destinations.onFailure: must be the ARN of an SQS queue, SNS topic or S3 bucket',
+    ],
     [{ type: 'kinesis' }, 'arn is required'],
   ])('refuses %j, naming the function, the event and the property', (event, message) => {
     expect(() => plan(event)).toThrow(message);

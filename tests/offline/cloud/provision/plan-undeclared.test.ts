@@ -35,8 +35,13 @@ describe('planLocalCloud: resources an event names by ARN but nothing declares (
     const plan = planLocalCloud(service([{ stream: { type: 'dynamodb', arn: arn('dynamodb', 'table/legacy-users/stream/2024-01-01T00:00:00.000') } }]), NAMES);
 
     const table = plan.tables.find((t) => t.name === 'legacy-users');
-    expect(table?.properties).toMatchObject({ KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } });
-    expect(plan.warnings).toEqual(['worker: dynamodb table legacy-users is not declared in resources; created locally with a key pk (S) and a NEW_AND_OLD_IMAGES stream']);
+    expect(table?.properties).toMatchObject({
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+    expect(plan.warnings).toEqual([
+      'worker: dynamodb table legacy-users is not declared in resources; created locally with a key pk (S) and a NEW_AND_OLD_IMAGES stream',
+    ]);
   });
 
   it('reads an ARN written with Fn::Sub, and a FIFO queue stays FIFO', () => {
@@ -51,7 +56,13 @@ describe('planLocalCloud: resources an event names by ARN but nothing declares (
       Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'events' } },
       Jobs: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'jobs' } },
     };
-    const plan = planLocalCloud(service([{ sns: { arn: { Ref: 'Topic' }, topicName: 'events' } }, { sqs: { arn: { 'Fn::GetAtt': ['Jobs', 'Arn'] } } }, { sqs: arn('sqs', 'jobs') }], resources), NAMES);
+    const plan = planLocalCloud(
+      service(
+        [{ sns: { arn: { Ref: 'Topic' }, topicName: 'events' } }, { sqs: { arn: { 'Fn::GetAtt': ['Jobs', 'Arn'] } } }, { sqs: arn('sqs', 'jobs') }],
+        resources,
+      ),
+      NAMES,
+    );
 
     expect(plan.warnings).toEqual([]);
     expect(plan.queues.filter((q) => q.name === 'jobs')).toHaveLength(1);

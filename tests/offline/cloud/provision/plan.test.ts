@@ -73,7 +73,9 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
   it('subscribes the payments queue to the topic with raw delivery and its OrderPlaced filter', () => {
     const payments = plan.subscriptions.filter((s) => s.queue === 'orderflow-local-payments');
 
-    expect(payments).toEqual([{ topic: 'orderflow-local-order-events', queue: 'orderflow-local-payments', raw: true, filterPolicy: { eventType: ['OrderPlaced'] } }]);
+    expect(payments).toEqual([
+      { topic: 'orderflow-local-order-events', queue: 'orderflow-local-payments', raw: true, filterPolicy: { eventType: ['OrderPlaced'] } },
+    ]);
   });
 
   it("subscribes each SNS function's event queue, enveloped, with the function's filter policy", () => {
@@ -133,7 +135,11 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
         maximumRecordAgeInSeconds: 3600,
         reportBatchItemFailures: true,
         parallelizationFactor: 1,
-        onFailure: { kind: 'sqs', arn: 'arn:aws:sqs:us-east-1:000000000000:orderflow-local-aggregate-activity-failures', name: 'orderflow-local-aggregate-activity-failures' },
+        onFailure: {
+          kind: 'sqs',
+          arn: 'arn:aws:sqs:us-east-1:000000000000:orderflow-local-aggregate-activity-failures',
+          name: 'orderflow-local-aggregate-activity-failures',
+        },
       },
     ]);
   });
@@ -225,7 +231,14 @@ describe('planLocalCloud, on a minimal service', () => {
     const plan = planLocalCloud(service({ onEvent: { events: [{ sns: 'arn:aws:sns:eu-central-1:000000000000:events' }] } }), NAMES);
 
     expect(plan.asyncConsumers).toEqual([
-      { functionKey: 'onEvent', functionName: 'shop-local-onEvent', source: 'sns', queue: 'shop-local-onEvent-async-events', maximumRetryAttempts: 2, maximumEventAgeSeconds: 21600 },
+      {
+        functionKey: 'onEvent',
+        functionName: 'shop-local-onEvent',
+        source: 'sns',
+        queue: 'shop-local-onEvent-async-events',
+        maximumRetryAttempts: 2,
+        maximumEventAgeSeconds: 21600,
+      },
     ]);
     expect(plan.topics).toEqual(['events']);
     expect(plan.subscriptions).toEqual([{ topic: 'events', queue: 'shop-local-onEvent-async-events', raw: false, filterPolicy: undefined }]);
@@ -239,7 +252,12 @@ describe('planLocalCloud, on a minimal service', () => {
     const plan = planLocalCloud(
       service(
         {
-          onClick: { events: [{ stream: { type: 'kinesis', arn: { 'Fn::GetAtt': ['Stream', 'Arn'] } } }, { stream: { type: 'dynamodb', arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-01-01T00:00:00.000' } }] },
+          onClick: {
+            events: [
+              { stream: { type: 'kinesis', arn: { 'Fn::GetAtt': ['Stream', 'Arn'] } } },
+              { stream: { type: 'dynamodb', arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-01-01T00:00:00.000' } },
+            ],
+          },
         },
         resources,
       ),
@@ -248,8 +266,26 @@ describe('planLocalCloud, on a minimal service', () => {
 
     expect(plan.streams).toEqual([{ name: 'clicks', shardCount: 1 }]);
     expect(plan.streamConsumers).toEqual([
-      expect.objectContaining({ stream: 'clicks', batchSize: 100, startingPosition: 'TRIM_HORIZON', bisectBatchOnFunctionError: false, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1, reportBatchItemFailures: false, parallelizationFactor: 1, batchWindowSeconds: 0, enabled: true }),
-      expect.objectContaining({ source: 'dynamodb', stream: 'orders', batchSize: 100, startingPosition: 'TRIM_HORIZON', maximumRetryAttempts: -1, parallelizationFactor: 1 }),
+      expect.objectContaining({
+        stream: 'clicks',
+        batchSize: 100,
+        startingPosition: 'TRIM_HORIZON',
+        bisectBatchOnFunctionError: false,
+        maximumRetryAttempts: -1,
+        maximumRecordAgeInSeconds: -1,
+        reportBatchItemFailures: false,
+        parallelizationFactor: 1,
+        batchWindowSeconds: 0,
+        enabled: true,
+      }),
+      expect.objectContaining({
+        source: 'dynamodb',
+        stream: 'orders',
+        batchSize: 100,
+        startingPosition: 'TRIM_HORIZON',
+        maximumRetryAttempts: -1,
+        parallelizationFactor: 1,
+      }),
     ]);
     expect(warningsBesidesUndeclared(plan)).toEqual([]);
   });
@@ -257,7 +293,9 @@ describe('planLocalCloud, on a minimal service', () => {
   it('refuses a destination that is not one, naming the function and the property', () => {
     const config = service({ onEvent: { destinations: { onFailure: 'arn:aws:dynamodb:eu-central-1:000000000000:table/t' }, events: [{ sns: 'topic' }] } });
 
-    expect(() => planLocalCloud(config, NAMES)).toThrow('function onEvent, destinations.onFailure: arn:aws:dynamodb:eu-central-1:000000000000:table/t is not something Lambda sends records to');
+    expect(() => planLocalCloud(config, NAMES)).toThrow(
+      'function onEvent, destinations.onFailure: arn:aws:dynamodb:eu-central-1:000000000000:table/t is not something Lambda sends records to',
+    );
   });
 
   it('creates a chain of dead-letter queues from its end: each DLQ before the queue that redrives into it', () => {
@@ -275,8 +313,14 @@ describe('planLocalCloud, on a minimal service', () => {
 
   it('refuses queues that redrive into each other', () => {
     const resources = {
-      A: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'a', RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['B', 'Arn'] }, maxReceiveCount: 1 } } },
-      B: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'b', RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['A', 'Arn'] }, maxReceiveCount: 1 } } },
+      A: {
+        Type: 'AWS::SQS::Queue',
+        Properties: { QueueName: 'a', RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['B', 'Arn'] }, maxReceiveCount: 1 } },
+      },
+      B: {
+        Type: 'AWS::SQS::Queue',
+        Properties: { QueueName: 'b', RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['A', 'Arn'] }, maxReceiveCount: 1 } },
+      },
     };
 
     expect(() => planLocalCloud(service({}, resources), NAMES)).toThrow('cycle');

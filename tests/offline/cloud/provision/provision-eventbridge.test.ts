@@ -23,14 +23,22 @@ describe('EventBridge provisioned from serverless.yml through the SDK, a rule re
         service: 'shop',
         provider: { region: REGION, stage: 'local' },
         functions: {
-          ship: { maximumRetryAttempts: 1, events: [{ eventBridge: { eventBus: 'shop-bus', pattern: { source: ['shop.orders'], 'detail-type': ['OrderPlaced'] } } }] },
+          ship: {
+            maximumRetryAttempts: 1,
+            events: [{ eventBridge: { eventBus: 'shop-bus', pattern: { source: ['shop.orders'], 'detail-type': ['OrderPlaced'] } } }],
+          },
         },
         resources: {
           Resources: {
             Audit: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'shop-audit' } },
             AuditRule: {
               Type: 'AWS::Events::Rule',
-              Properties: { Name: 'audit-all', EventBusName: 'shop-bus', EventPattern: { source: [{ prefix: 'shop.' }] }, Targets: [{ Id: 'audit', Arn: { 'Fn::GetAtt': ['Audit', 'Arn'] }, InputPath: '$.detail' }] },
+              Properties: {
+                Name: 'audit-all',
+                EventBusName: 'shop-bus',
+                EventPattern: { source: [{ prefix: 'shop.' }] },
+                Targets: [{ Id: 'audit', Arn: { 'Fn::GetAtt': ['Audit', 'Arn'] }, InputPath: '$.detail' }],
+              },
             },
           },
         },
@@ -54,13 +62,24 @@ describe('EventBridge provisioned from serverless.yml through the SDK, a rule re
 
   it("runs the function with the event EventBridge delivered, with Lambda's async retries, as an async consumer of source eventbridge", async () => {
     lambda.script('shop-local-ship', failTimes(1));
-    const consumer = startAsyncConsumer(plan.asyncConsumers[0], { clients, region: REGION, accountId: ACCOUNT_ID, retryDelaysSeconds: [0], concurrency: 1, log: () => undefined, sendToDestination: createDestinationSender(clients, { asyncQueueOf: () => undefined, log: () => undefined }) });
+    const consumer = startAsyncConsumer(plan.asyncConsumers[0], {
+      clients,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      retryDelaysSeconds: [0],
+      concurrency: 1,
+      log: () => undefined,
+      sendToDestination: createDestinationSender(clients, { asyncQueueOf: () => undefined, log: () => undefined }),
+    });
     try {
       const { Entries } = await cloud.sdk.eventbridge.send(
         new PutEventsCommand({ Entries: [{ EventBusName: 'shop-bus', Source: 'shop.orders', DetailType: 'OrderPlaced', Detail: '{"orderId":"o-9"}' }] }),
       );
 
-      const calls = await eventually(() => (lambda.invocations('shop-local-ship').length >= 2 ? lambda.invocations('shop-local-ship') : undefined), 'the retried invocation');
+      const calls = await eventually(
+        () => (lambda.invocations('shop-local-ship').length >= 2 ? lambda.invocations('shop-local-ship') : undefined),
+        'the retried invocation',
+      );
       expect(plan.asyncConsumers[0].source).toBe('eventbridge');
       expect(calls[1].event).toEqual(calls[0].event);
       expect(calls[0].event).toEqual({

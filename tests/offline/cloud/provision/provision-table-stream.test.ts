@@ -41,7 +41,9 @@ describe('provision of a table with a stream, into the embedded local cloud', ()
     await provision(plan, clients);
     const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: 'ledger' }));
     expect(Table!.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
-    const resolved = createResolver(Resources, { region: REGION, accountId: ACCOUNT_ID, sqsEndpoint: cloud.sqsEndpoint }).resolve({ 'Fn::GetAtt': ['LedgerTable', 'StreamArn'] });
+    const resolved = createResolver(Resources, { region: REGION, accountId: ACCOUNT_ID, sqsEndpoint: cloud.sqsEndpoint }).resolve({
+      'Fn::GetAtt': ['LedgerTable', 'StreamArn'],
+    });
     expect(Table!.LatestStreamArn).toBe(resolved);
     const { StreamDescription } = await clients.dynamodbStreams.send(new DescribeStreamCommand({ StreamArn: Table!.LatestStreamArn }));
     expect(StreamDescription!.StreamViewType).toBe('NEW_IMAGE');
@@ -51,6 +53,8 @@ describe('provision of a table with a stream, into the embedded local cloud', ()
   it('refuses a StreamSpecification without a valid StreamViewType, naming the table and the property', async () => {
     const bad: ServiceConfig = { ...config, resources: { Resources: { BadTable: table('bad', { StreamViewType: 'EVERYTHING' }) } } };
     const plan = planLocalCloud(bad, { stage: 'local', accountId: ACCOUNT_ID, sqsEndpoint: cloud.sqsEndpoint });
-    await expect(provision(plan, clients)).rejects.toThrow('Table bad: StreamSpecification.StreamViewType must be one of KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES (got "EVERYTHING")');
+    await expect(provision(plan, clients)).rejects.toThrow(
+      'Table bad: StreamSpecification.StreamViewType must be one of KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES (got "EVERYTHING")',
+    );
   });
 });

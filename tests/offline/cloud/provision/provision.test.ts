@@ -48,14 +48,18 @@ describe('provision, from the plan of the real serverless.yml, into the embedded
   });
 
   it('gives the payments queue its visibility timeout and its redrive policy to the DLQ', async () => {
-    const { Attributes } = await cloud.sdk.sqs.send(new GetQueueAttributesCommand({ QueueUrl: cloud.queueUrl('orderflow-local-payments'), AttributeNames: ['All'] }));
+    const { Attributes } = await cloud.sdk.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: cloud.queueUrl('orderflow-local-payments'), AttributeNames: ['All'] }),
+    );
 
     expect(Attributes?.VisibilityTimeout).toBe('2');
     expect(JSON.parse(Attributes!.RedrivePolicy!)).toMatchObject({ deadLetterTargetArn: cloud.queueArn('orderflow-local-payments-dlq'), maxReceiveCount: 5 });
   });
 
   it("gives each event queue a visibility timeout above its function's timeout", async () => {
-    const { Attributes } = await cloud.sdk.sqs.send(new GetQueueAttributesCommand({ QueueUrl: cloud.queueUrl(eventQueue('importOrders')), AttributeNames: ['VisibilityTimeout'] }));
+    const { Attributes } = await cloud.sdk.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: cloud.queueUrl(eventQueue('importOrders')), AttributeNames: ['VisibilityTimeout'] }),
+    );
 
     expect(Number(Attributes?.VisibilityTimeout)).toBeGreaterThan(config.functions.importOrders.timeout!);
   });
@@ -73,7 +77,9 @@ describe('provision, from the plan of the real serverless.yml, into the embedded
   it('delivers an OrderPlaced event to the payments queue raw, and to no event queue', async () => {
     const body = JSON.stringify({ type: 'OrderPlaced', orderId: 'o-placed' });
 
-    await clients.sns.send(new PublishCommand({ TopicArn: TOPIC_ARN, Message: body, MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderPlaced' } } }));
+    await clients.sns.send(
+      new PublishCommand({ TopicArn: TOPIC_ARN, Message: body, MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderPlaced' } } }),
+    );
 
     const [payment] = await cloud.receive(cloud.queueUrl('orderflow-local-payments'), 1);
     expect(payment.Body).toBe(body);
@@ -85,17 +91,28 @@ describe('provision, from the plan of the real serverless.yml, into the embedded
   it("delivers an OrderPaid event to reserveInventory's event queue in the SNS envelope, and nowhere else", async () => {
     const body = JSON.stringify({ type: 'OrderPaid', orderId: 'o-paid' });
 
-    await clients.sns.send(new PublishCommand({ TopicArn: TOPIC_ARN, Message: body, MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderPaid' } } }));
+    await clients.sns.send(
+      new PublishCommand({ TopicArn: TOPIC_ARN, Message: body, MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderPaid' } } }),
+    );
 
     const [event] = await cloud.receive(cloud.queueUrl(eventQueue('reserveInventory')), 1);
-    expect(JSON.parse(event.Body!)).toMatchObject({ Type: 'Notification', TopicArn: TOPIC_ARN, Message: body, MessageAttributes: { eventType: { Type: 'String', Value: 'OrderPaid' } } });
+    expect(JSON.parse(event.Body!)).toMatchObject({
+      Type: 'Notification',
+      TopicArn: TOPIC_ARN,
+      Message: body,
+      MessageAttributes: { eventType: { Type: 'String', Value: 'OrderPaid' } },
+    });
     expect(await cloud.drain(cloud.queueUrl('orderflow-local-payments'))).toEqual([]);
     expect(await cloud.drain(cloud.queueUrl(eventQueue('notifyCustomer')))).toEqual([]);
   });
 
   it("delivers an OrderConfirmed event to notifyCustomer's event queue", async () => {
     await clients.sns.send(
-      new PublishCommand({ TopicArn: TOPIC_ARN, Message: '{"type":"OrderConfirmed"}', MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderConfirmed' } } }),
+      new PublishCommand({
+        TopicArn: TOPIC_ARN,
+        Message: '{"type":"OrderConfirmed"}',
+        MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderConfirmed' } },
+      }),
     );
 
     const [event] = await cloud.receive(cloud.queueUrl(eventQueue('notifyCustomer')), 1);
@@ -128,14 +145,21 @@ describe('provision, from the plan of the real serverless.yml, into the embedded
     await cloud.sdk.s3.send(new PutObjectCommand({ Bucket: 'orderflow-local-imports', Key: 'incoming/notes.txt', Body: 'x' }));
     await cloud.sdk.s3.send(new PutObjectCommand({ Bucket: 'orderflow-local-imports', Key: 'incoming/i-1.csv', Body: 'sku,quantity\n' }));
 
-    const messages = [...(await cloud.receive(cloud.queueUrl(eventQueue('importOrders')), 1)), ...(await cloud.drain(cloud.queueUrl(eventQueue('importOrders'))))];
+    const messages = [
+      ...(await cloud.receive(cloud.queueUrl(eventQueue('importOrders')), 1)),
+      ...(await cloud.drain(cloud.queueUrl(eventQueue('importOrders')))),
+    ];
     expect(messages.map((m) => JSON.parse(m.Body!).Records[0].s3.object.key)).toEqual(['incoming/i-1.csv']);
   });
 
   it('creates the activity stream, active, with its shard', async () => {
     const { StreamDescriptionSummary } = await cloud.sdk.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'orderflow-local-order-activity' }));
 
-    expect(StreamDescriptionSummary).toMatchObject({ StreamStatus: 'ACTIVE', OpenShardCount: 1, StreamARN: `arn:aws:kinesis:${REGION}:${ACCOUNT_ID}:stream/orderflow-local-order-activity` });
+    expect(StreamDescriptionSummary).toMatchObject({
+      StreamStatus: 'ACTIVE',
+      OpenShardCount: 1,
+      StreamARN: `arn:aws:kinesis:${REGION}:${ACCOUNT_ID}:stream/orderflow-local-order-activity`,
+    });
   });
 
   it('creates the table, active, with its keys and its index', async () => {
@@ -159,7 +183,9 @@ describe('provision, from the plan of the real serverless.yml, into the embedded
 
     await provision(only({ VisibilityTimeout: '9' }), clients);
 
-    const { Attributes } = await cloud.sdk.sqs.send(new GetQueueAttributesCommand({ QueueUrl: cloud.queueUrl('orderflow-local-resized'), AttributeNames: ['VisibilityTimeout'] }));
+    const { Attributes } = await cloud.sdk.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: cloud.queueUrl('orderflow-local-resized'), AttributeNames: ['VisibilityTimeout'] }),
+    );
     expect(Attributes?.VisibilityTimeout).toBe('9');
   });
 
@@ -174,7 +200,8 @@ describe('provision, from the plan of the real serverless.yml, into the embedded
     };
 
     const product = async (sku: string) =>
-      (await cloud.sdk.dynamodb.send(new GetItemCommand({ TableName: 'orderflow-local', Key: { pk: { S: 'CATALOG' }, sk: { S: sku } }, ConsistentRead: true }))).Item;
+      (await cloud.sdk.dynamodb.send(new GetItemCommand({ TableName: 'orderflow-local', Key: { pk: { S: 'CATALOG' }, sk: { S: sku } }, ConsistentRead: true })))
+        .Item;
 
     it('seeds the sample catalog, SKU-OOS with no stock', async () => {
       await seedCatalog();
@@ -187,14 +214,21 @@ describe('provision, from the plan of the real serverless.yml, into the embedded
       await seedCatalog();
 
       const { pathParameters } = JSON.parse(readFileSync(join(ROOT, 'events', 'getOrder.json'), 'utf8'));
-      const order = await cloud.sdk.dynamodb.send(new GetItemCommand({ TableName: 'orderflow-local', Key: { pk: { S: `ORDER#${pathParameters.orderId}` }, sk: { S: 'ORDER' } } }));
+      const order = await cloud.sdk.dynamodb.send(
+        new GetItemCommand({ TableName: 'orderflow-local', Key: { pk: { S: `ORDER#${pathParameters.orderId}` }, sk: { S: 'ORDER' } } }),
+      );
       expect(order.Item?.status).toEqual({ S: 'PENDING' });
     });
 
     it('keeps the stock that changed since, when it runs again', async () => {
       await seedCatalog();
       await cloud.sdk.dynamodb.send(
-        new UpdateItemCommand({ TableName: 'orderflow-local', Key: { pk: { S: 'CATALOG' }, sk: { S: 'SKU-1' } }, UpdateExpression: 'SET stock = :s', ExpressionAttributeValues: { ':s': { N: '7' } } }),
+        new UpdateItemCommand({
+          TableName: 'orderflow-local',
+          Key: { pk: { S: 'CATALOG' }, sk: { S: 'SKU-1' } },
+          UpdateExpression: 'SET stock = :s',
+          ExpressionAttributeValues: { ':s': { N: '7' } },
+        }),
       );
 
       await seedCatalog();

@@ -30,14 +30,34 @@ exports.http = async (event) => {
   return { statusCode: 200, body: JSON.stringify({ greeting: process.env.GREETING }) };
 };
 /** @param {import('aws-lambda').SNSEvent} event */
-exports.sns = async (event) => record('sns', event.Records.map((r) => ({ topicArn: r.Sns.TopicArn, message: r.Sns.Message })));
+exports.sns = async (event) =>
+  record(
+    'sns',
+    event.Records.map((r) => ({ topicArn: r.Sns.TopicArn, message: r.Sns.Message })),
+  );
 /** @param {import('aws-lambda').SQSEvent} event */
-exports.sqs = async (event) => record('sqs', event.Records.map((r) => ({ queue: r.eventSourceARN, body: r.body, groupId: r.attributes.MessageGroupId })));
+exports.sqs = async (event) =>
+  record(
+    'sqs',
+    event.Records.map((r) => ({ queue: r.eventSourceARN, body: r.body, groupId: r.attributes.MessageGroupId })),
+  );
 /** @param {import('aws-lambda').KinesisStreamEvent} event */
-exports.kinesis = async (event) => record('kinesis', event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString('utf8')));
+exports.kinesis = async (event) =>
+  record(
+    'kinesis',
+    event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString('utf8')),
+  );
 /** @param {import('aws-lambda').S3Event} event */
-exports.s3 = async (event) => record('s3', event.Records.map((r) => ({ bucket: r.s3.bucket.name, key: r.s3.object.key, eventName: r.eventName })));
+exports.s3 = async (event) =>
+  record(
+    's3',
+    event.Records.map((r) => ({ bucket: r.s3.bucket.name, key: r.s3.object.key, eventName: r.eventName })),
+  );
 /** @param {import('aws-lambda').DynamoDBStreamEvent} event */
-exports.dynamodb = async (event) => record('dynamodb', event.Records.map((r) => ({ eventName: r.eventName, keys: r.dynamodb?.Keys, newImage: r.dynamodb?.NewImage })));
+exports.dynamodb = async (event) =>
+  record(
+    'dynamodb',
+    event.Records.map((r) => ({ eventName: r.eventName, keys: r.dynamodb?.Keys, newImage: r.dynamodb?.NewImage })),
+  );
 /** @param {import('aws-lambda').EventBridgeEvent<string, unknown>} event */
 exports.eventBridge = async (event) => record('eventBridge', [{ source: event.source, detailType: event['detail-type'], detail: event.detail }]);

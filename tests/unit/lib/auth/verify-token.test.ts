@@ -12,7 +12,10 @@ describe('mintToken', () => {
   it('signs an HS256 JWT for the customer that expires after the given time', async () => {
     const token = await mintToken('customer-1', SECRET, 600);
 
-    const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(payload.sub).toBe('customer-1');
     expect(payload.exp - payload.iat).toBe(600);
@@ -71,7 +74,11 @@ describe('customerFromAuthorization', () => {
   });
 
   it('refuses another algorithm even with the right secret (HS512)', async () => {
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS512' }).setSubject('customer-1').setExpirationTime(now() + 3600).sign(key(SECRET));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS512' })
+      .setSubject('customer-1')
+      .setExpirationTime(now() + 3600)
+      .sign(key(SECRET));
 
     await expect(customerFromAuthorization(`Bearer ${token}`, key(SECRET))).resolves.toBeUndefined();
   });
@@ -86,7 +93,10 @@ describe('customerFromAuthorization', () => {
     ['no subject', new SignJWT({})],
     ['an empty subject', new SignJWT({}).setSubject('')],
   ])('refuses a token with %s', async (_label, jwt) => {
-    const token = await jwt.setProtectedHeader({ alg: 'HS256' }).setExpirationTime(now() + 3600).sign(key(SECRET));
+    const token = await jwt
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(now() + 3600)
+      .sign(key(SECRET));
 
     await expect(customerFromAuthorization(`Bearer ${token}`, key(SECRET))).resolves.toBeUndefined();
   });

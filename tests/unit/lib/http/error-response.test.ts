@@ -15,7 +15,12 @@ const bodyOf = (response: ReturnType<typeof errorResponse>) => JSON.parse(respon
 
 describe('errorResponse', () => {
   it.each([
-    [new ValidationError([{ field: 'items', message: 'must hold at least one item' }]), 400, 'VALIDATION_FAILED', [{ field: 'items', message: 'must hold at least one item' }]],
+    [
+      new ValidationError([{ field: 'items', message: 'must hold at least one item' }]),
+      400,
+      'VALIDATION_FAILED',
+      [{ field: 'items', message: 'must hold at least one item' }],
+    ],
     [new InvalidJsonError(), 400, 'INVALID_JSON', []],
     [new NotFoundError('Order'), 404, 'NOT_FOUND', []],
     [new IdempotencyConflictError(), 409, 'IDEMPOTENCY_CONFLICT', []],

@@ -29,12 +29,18 @@ describe('jsonBody', () => {
     expect(event.isBase64Encoded).toBe(false);
   });
 
-  it.each([undefined, 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', 'text/json', 'application/json; charset=utf-16', 'application/json; v=2'])(
-    'refuses the media type %p',
-    (type) => {
-      expect(() => run({ headers: type ? { 'content-type': type } : {}, body: '{}' })).toThrow(UnsupportedMediaTypeError);
-    },
-  );
+  it.each([
+    undefined,
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/jsonp',
+    'text/json',
+    'application/json; charset=utf-16',
+    'application/json; v=2',
+  ])('refuses the media type %p', (type) => {
+    expect(() => run({ headers: type ? { 'content-type': type } : {}, body: '{}' })).toThrow(UnsupportedMediaTypeError);
+  });
 
   it.each(['', '{', '{"a":1,}', "{'a':1}", 'undefined', 'NaN'])('refuses the malformed JSON %p', (body) => {
     expect(() => run({ headers: { 'content-type': 'application/json' }, body })).toThrow(InvalidJsonError);
@@ -46,9 +52,9 @@ describe('jsonBody', () => {
 
     expect(() => run({ headers: { 'content-type': 'application/json' }, body: fits })).not.toThrow();
     expect(() => run({ headers: { 'content-type': 'application/json' }, body: over })).toThrow(PayloadTooLargeError);
-    expect(() =>
-      run({ headers: { 'content-type': 'application/json' }, body: Buffer.from(over).toString('base64'), isBase64Encoded: true }),
-    ).toThrow(PayloadTooLargeError);
+    expect(() => run({ headers: { 'content-type': 'application/json' }, body: Buffer.from(over).toString('base64'), isBase64Encoded: true })).toThrow(
+      PayloadTooLargeError,
+    );
   });
 
   it('checks the size before the media type', () => {

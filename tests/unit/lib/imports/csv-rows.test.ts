@@ -104,9 +104,7 @@ describe('readCsvRows', () => {
   });
 
   it('throws InvalidHeaderError naming the header it found', async () => {
-    await expect(rowsOf('sku,qty,paymentToken\nSKU-1,2,tok_visa\n')).rejects.toThrow(
-      new InvalidHeaderError(['sku', 'qty', 'paymentToken']),
-    );
+    await expect(rowsOf('sku,qty,paymentToken\nSKU-1,2,tok_visa\n')).rejects.toThrow(new InvalidHeaderError(['sku', 'qty', 'paymentToken']));
     await expect(rowsOf('sku,qty,paymentToken\n')).rejects.toThrow('The header must be "sku,quantity,paymentToken", found "sku,qty,paymentToken".');
   });
 

@@ -64,7 +64,13 @@ describe('importOrders', () => {
     });
     expect(second).toMatchObject({ items: [{ sku: 'SKU-2', quantity: 1, unitPriceCents: 3450 }], paymentToken: 'tok_declined' });
     expect(deps.events.statuses()).toEqual(['PENDING', 'PENDING']);
-    await expect(imports.get('import-good')).resolves.toMatchObject({ status: 'COMPLETED', acceptedRows: 2, rejectedRows: 0, orderIds: outcome.orderIds, errors: [] });
+    await expect(imports.get('import-good')).resolves.toMatchObject({
+      status: 'COMPLETED',
+      acceptedRows: 2,
+      rejectedRows: 0,
+      orderIds: outcome.orderIds,
+      errors: [],
+    });
   });
 
   it('records an error per bad row, numbered from the first data row, and accepts the good ones', async () => {

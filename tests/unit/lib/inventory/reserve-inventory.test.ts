@@ -40,7 +40,12 @@ const addProduct = (sku: string, stock: number) =>
   table.doc.send(new PutCommand({ TableName: table.tableName, Item: { pk: 'CATALOG', sk: sku, sku, name: sku, priceCents: 100, currency: 'EUR', stock } }));
 const restock = (sku: string, quantity: number) =>
   table.doc.send(
-    new UpdateCommand({ TableName: table.tableName, Key: { pk: 'CATALOG', sk: sku }, UpdateExpression: 'ADD stock :qty', ExpressionAttributeValues: { ':qty': quantity } }),
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: { pk: 'CATALOG', sk: sku },
+      UpdateExpression: 'ADD stock :qty',
+      ExpressionAttributeValues: { ':qty': quantity },
+    }),
   );
 const item = (sku: string, quantity = 1): OrderItem => ({ sku, quantity, unitPriceCents: 100 });
 

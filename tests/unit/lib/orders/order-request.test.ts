@@ -64,9 +64,7 @@ describe('parseOrderRequest', () => {
     ['null', null],
     ['a boolean', true],
   ])('refuses a quantity sent as %s', (_label, quantity) => {
-    expect(problemsOf({ items: [item('SKU-1', quantity)], paymentToken: 'tok_visa' })).toEqual([
-      { field: 'items.0.quantity', message: 'must be a number' },
-    ]);
+    expect(problemsOf({ items: [item('SKU-1', quantity)], paymentToken: 'tok_visa' })).toEqual([{ field: 'items.0.quantity', message: 'must be a number' }]);
   });
 
   it('refuses a SKU sent as a number', () => {
@@ -90,19 +88,18 @@ describe('parseOrderRequest', () => {
   it('says how small and how big a quantity may be', () => {
     expect(problemsOf({ items: [item('SKU-1', 0)], paymentToken: 'tok_visa' })).toEqual([{ field: 'items.0.quantity', message: 'must be at least 1' }]);
     expect(problemsOf({ items: [item('SKU-1', 1001)], paymentToken: 'tok_visa' })).toEqual([{ field: 'items.0.quantity', message: 'must be at most 1000' }]);
-    expect(problemsOf({ items: [item('SKU-1', 1e21)], paymentToken: 'tok_visa' })).toContainEqual({ field: 'items.0.quantity', message: 'must be at most 1000' });
+    expect(problemsOf({ items: [item('SKU-1', 1e21)], paymentToken: 'tok_visa' })).toContainEqual({
+      field: 'items.0.quantity',
+      message: 'must be at most 1000',
+    });
   });
 
   it('says a fractional quantity must be whole', () => {
-    expect(problemsOf({ items: [item('SKU-1', 2.5)], paymentToken: 'tok_visa' })).toEqual([
-      { field: 'items.0.quantity', message: 'must be a whole number' },
-    ]);
+    expect(problemsOf({ items: [item('SKU-1', 2.5)], paymentToken: 'tok_visa' })).toEqual([{ field: 'items.0.quantity', message: 'must be a whole number' }]);
   });
 
   it.each(['sku-1', 'SKU 1', '', '-SKU', 'SKU_1', `SKU-${'X'.repeat(40)}`])('refuses the SKU %p', (sku) => {
-    expect(problemsOf({ items: [item(sku)], paymentToken: 'tok_visa' })).toEqual([
-      { field: 'items.0.sku', message: 'must be a SKU such as "SKU-1"' },
-    ]);
+    expect(problemsOf({ items: [item(sku)], paymentToken: 'tok_visa' })).toEqual([{ field: 'items.0.sku', message: 'must be a SKU such as "SKU-1"' }]);
   });
 
   it.each(['tok_amex', 'visa', 'tok_visa ', 'TOK_VISA', 'tok_flaky_', 'tok_flaky_100', 'tok_flaky_-1', ''])('refuses the payment token %p', (paymentToken) => {

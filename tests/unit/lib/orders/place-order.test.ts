@@ -26,7 +26,13 @@ beforeAll(async () => {
 afterAll(() => table.close());
 
 const CUSTOMER = '8d2f4b1e-6c3a-4f7d-9b2e-1a5c3e7f9d01';
-const request = { items: [{ sku: 'SKU-1', quantity: 2 }, { sku: 'SKU-3', quantity: 1 }], paymentToken: 'tok_visa' };
+const request = {
+  items: [
+    { sku: 'SKU-1', quantity: 2 },
+    { sku: 'SKU-3', quantity: 1 },
+  ],
+  paymentToken: 'tok_visa',
+};
 const input = (overrides: Partial<Parameters<typeof placeOrder>[1]> = {}) => ({
   customerId: CUSTOMER,
   request,
@@ -93,7 +99,16 @@ describe('placeOrder', () => {
   });
 
   it.each([
-    ['another quantity', { ...request, items: [{ sku: 'SKU-1', quantity: 3 }, { sku: 'SKU-3', quantity: 1 }] }],
+    [
+      'another quantity',
+      {
+        ...request,
+        items: [
+          { sku: 'SKU-1', quantity: 3 },
+          { sku: 'SKU-3', quantity: 1 },
+        ],
+      },
+    ],
     ['another token', { ...request, paymentToken: 'tok_declined' }],
     ['another item', { ...request, items: [{ sku: 'SKU-2', quantity: 2 }] }],
   ])('refuses the same Idempotency-Key with %s', async (_label, otherRequest) => {
@@ -130,7 +145,18 @@ describe('placeOrder', () => {
     const deps = makeDeps();
     const before = await orderCount();
 
-    const attempt = placeOrder(deps, input({ request: { items: [{ sku: 'SKU-404', quantity: 1 }, { sku: 'SKU-1', quantity: 1 }], paymentToken: 'tok_visa' } }));
+    const attempt = placeOrder(
+      deps,
+      input({
+        request: {
+          items: [
+            { sku: 'SKU-404', quantity: 1 },
+            { sku: 'SKU-1', quantity: 1 },
+          ],
+          paymentToken: 'tok_visa',
+        },
+      }),
+    );
 
     await expect(attempt).rejects.toBeInstanceOf(UnknownSkuError);
     await expect(attempt).rejects.toMatchObject({ status: 422, code: 'UNKNOWN_SKU', skus: ['SKU-404'] });

@@ -106,6 +106,10 @@ describe('paymentLedger', () => {
     await ledger.write(ledger.captureWrite('ledger-refund-capture', 'charge-1'));
     await ledger.write(ledger.refundWrite('ledger-refund-capture'));
 
-    await expect(ledger.write(ledger.captureWrite('ledger-refund-capture', 'charge-2'))).resolves.toMatchObject({ status: 'REFUNDED', charges: 1, chargeId: 'charge-1' });
+    await expect(ledger.write(ledger.captureWrite('ledger-refund-capture', 'charge-2'))).resolves.toMatchObject({
+      status: 'REFUNDED',
+      charges: 1,
+      chargeId: 'charge-1',
+    });
   });
 });

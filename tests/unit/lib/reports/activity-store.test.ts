@@ -61,7 +61,9 @@ describe('activityStore', () => {
     const orderIds = Array.from({ length: 60 }, (_, i) => `o-page-${String(i).padStart(4, '0')}`);
     await Promise.all(
       orderIds.map((orderId) =>
-        table.doc.send(new PutCommand({ TableName: table.tableName, Item: { pk: 'SALES#2026-11-07', sk: `10#${orderId}`, ...fact(orderId, 'CONFIRMED', 3), padding } })),
+        table.doc.send(
+          new PutCommand({ TableName: table.tableName, Item: { pk: 'SALES#2026-11-07', sk: `10#${orderId}`, ...fact(orderId, 'CONFIRMED', 3), padding } }),
+        ),
       ),
     );
 

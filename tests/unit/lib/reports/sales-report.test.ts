@@ -51,9 +51,7 @@ describe('buildSalesReport', () => {
   });
 
   it('makes the hours add up to the totals', () => {
-    const facts = Array.from({ length: 48 }, (_, i) =>
-      fact(`o${i}`, String(i % 24).padStart(2, '0'), i % 3 === 0 ? 'CONFIRMED' : 'CANCELLED', 100 + i),
-    );
+    const facts = Array.from({ length: 48 }, (_, i) => fact(`o${i}`, String(i % 24).padStart(2, '0'), i % 3 === 0 ? 'CONFIRMED' : 'CANCELLED', 100 + i));
 
     const report = buildSalesReport('2026-11-22', facts);
 

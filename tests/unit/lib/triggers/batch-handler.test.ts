@@ -20,29 +20,32 @@ describe('batchHandler, on SQS', () => {
     { deadLetterAfterReceives: 3, receiveCounts: [1, 2, 3, 4], deadLettered: 2 },
     { deadLetterAfterReceives: 5, receiveCounts: [1, 4], deadLettered: 0 },
     { deadLetterAfterReceives: undefined, receiveCounts: [9], deadLettered: 0 },
-  ])('counts the failed records on their last delivery (after $deadLetterAfterReceives receives): $deadLettered', async ({ deadLetterAfterReceives, receiveCounts, deadLettered }) => {
-    const handler = batchHandler(
-      'sqs',
-      async (received: SQSRecord) => {
-        if (received.messageId !== 'ok') throw new Error(`record ${received.messageId} fails`);
-      },
-      { deadLetterAfterReceives },
-    );
-    // One record succeeds, or the processor fails the whole batch at once.
-    const event: SQSEvent = { Records: [record('ok', 9), ...receiveCounts.map((count, index) => record(`m${index}`, count))] };
-    const lines: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
-    let response;
-    try {
-      response = await handler(event, lambdaContext('processPayment'));
-    } finally {
-      write.mockRestore();
-    }
+  ])(
+    'counts the failed records on their last delivery (after $deadLetterAfterReceives receives): $deadLettered',
+    async ({ deadLetterAfterReceives, receiveCounts, deadLettered }) => {
+      const handler = batchHandler(
+        'sqs',
+        async (received: SQSRecord) => {
+          if (received.messageId !== 'ok') throw new Error(`record ${received.messageId} fails`);
+        },
+        { deadLetterAfterReceives },
+      );
+      // One record succeeds, or the processor fails the whole batch at once.
+      const event: SQSEvent = { Records: [record('ok', 9), ...receiveCounts.map((count, index) => record(`m${index}`, count))] };
+      const lines: string[] = [];
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
+      let response;
+      try {
+        response = await handler(event, lambdaContext('processPayment'));
+      } finally {
+        write.mockRestore();
+      }
 
-    expect(response?.batchItemFailures).toHaveLength(receiveCounts.length);
-    const emf = lines.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
-    // One EMF line per invocation; a metric counted twice holds both values, which CloudWatch sums.
-    const counted = emf.map((line) => [line.DeadLettered ?? 0].flat().reduce((sum: number, value) => sum + Number(value), 0));
-    expect(counted).toEqual(deadLettered ? [deadLettered] : []);
-  });
+      expect(response?.batchItemFailures).toHaveLength(receiveCounts.length);
+      const emf = lines.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      // One EMF line per invocation; a metric counted twice holds both values, which CloudWatch sums.
+      const counted = emf.map((line) => [line.DeadLettered ?? 0].flat().reduce((sum: number, value) => sum + Number(value), 0));
+      expect(counted).toEqual(deadLettered ? [deadLettered] : []);
+    },
+  );
 });
