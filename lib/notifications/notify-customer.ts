@@ -1,6 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
-import { isConditionFailure } from '../aws/conditional';
+import { unlessConditionFails } from '../aws/conditional';
 import type { Order } from '../orders/order';
 
 export type Notification = { orderId: string; customerId: string; status: Order['status']; subject: string; body: string; sentAt: string };
@@ -34,19 +34,18 @@ export function notificationStore(tableName: string) {
   return {
     /** False when this notification was already written. */
     async write(notification: Notification): Promise<boolean> {
-      try {
-        await dynamo.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...notificationKey(notification.orderId, notification.status), ...notification },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      return unlessConditionFails(
+        dynamo
+          .send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { ...notificationKey(notification.orderId, notification.status), ...notification },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          )
+          .then(() => true),
+        () => false,
+      );
     },
   };
 }

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
-import { cancellationReasons, isConditionFailure } from '../aws/conditional';
+import { cancellationReasons, unlessConditionFails } from '../aws/conditional';
 import { IdempotencyConflictError, TransientError } from '../errors';
 import { transition, type Order, type OrderStatus } from './order';
 
@@ -79,21 +79,21 @@ export function orderStore(tableName: string) {
   /** Claims the key for this request, or returns the order id an identical earlier request got. */
   const claim = async (order: Order, claim: IdempotencyClaim): Promise<string> => {
     const Key = idempotencyKey(order.customerId, claim.key);
-    try {
-      await dynamo.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...Key, orderId: order.orderId, requestHash: claim.requestHash, ttl: epochSeconds(order.createdAt) + IDEMPOTENCY_TTL_SECONDS },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return order.orderId;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
-      if (!Item || Item.requestHash !== claim.requestHash) throw new IdempotencyConflictError();
-      return Item.orderId as string;
-    }
+    const claimed = dynamo.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...Key, orderId: order.orderId, requestHash: claim.requestHash, ttl: epochSeconds(order.createdAt) + IDEMPOTENCY_TTL_SECONDS },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return unlessConditionFails(
+      claimed.then(() => order.orderId),
+      async () => {
+        const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
+        if (!Item || Item.requestHash !== claim.requestHash) throw new IdempotencyConflictError();
+        return Item.orderId as string;
+      },
+    );
   };
 
   return {
@@ -108,31 +108,26 @@ export function orderStore(tableName: string) {
         // The earlier request claimed the key but stopped before storing its order: finish its work.
         order = { ...order, orderId };
       }
-      try {
-        await dynamo.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...orderKey(order.orderId), gsi1pk: SWEEP_INDEX.pending, gsi1sk: order.createdAt, ...order },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return { order, created: true };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        return { order: (await get(order.orderId))!, created: false };
-      }
+      const put = dynamo.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...orderKey(order.orderId), gsi1pk: SWEEP_INDEX.pending, gsi1sk: order.createdAt, ...order },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return unlessConditionFails(
+        put.then(() => ({ order, created: true })),
+        async () => ({ order: (await get(order.orderId))!, created: false }),
+      );
     },
 
     /** Moves the order on if it is still where we saw it; otherwise returns it as it now stands. */
     async transition(order: Order, to: OrderStatus, at: Date): Promise<Transitioned> {
       const { next, update } = transitionWrite(tableName, order, to, at);
-      try {
-        await dynamo.send(new UpdateCommand(update));
-        return { order: next, changed: true };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        return { order: (await get(order.orderId))!, changed: false };
-      }
+      return unlessConditionFails(
+        dynamo.send(new UpdateCommand(update)).then(() => ({ order: next, changed: true })),
+        async () => ({ order: (await get(order.orderId))!, changed: false }),
+      );
     },
 
     /**
@@ -165,19 +160,17 @@ export function orderStore(tableName: string) {
 
     /** Takes an EXPIRED order out of the sweep index once OrderExpired is published; repeating it is a no-op. */
     async markExpiryAnnounced(orderId: string): Promise<void> {
-      try {
-        await dynamo.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: orderKey(orderId),
-            UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
-            ConditionExpression: 'gsi1pk = :unannounced',
-            ExpressionAttributeValues: { ':unannounced': SWEEP_INDEX.expiredUnannounced },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      const unfiled = dynamo.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: orderKey(orderId),
+          UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: 'gsi1pk = :unannounced',
+          ExpressionAttributeValues: { ':unannounced': SWEEP_INDEX.expiredUnannounced },
+        }),
+      );
+      // Already unfiled by an earlier sweep: nothing left to do.
+      await unlessConditionFails(unfiled, () => undefined);
     },
   };
 }

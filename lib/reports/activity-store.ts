@@ -1,6 +1,6 @@
 import { paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
-import { isConditionFailure } from '../aws/conditional';
+import { unlessConditionFails } from '../aws/conditional';
 import type { ActivityFact } from './sales-report';
 
 const dayKey = (date: string) => `SALES#${date}`;
@@ -13,20 +13,19 @@ export function activityStore(tableName: string) {
   return {
     /** False when the fact is stale or already applied. */
     async apply(date: string, fact: ActivityFact): Promise<boolean> {
-      try {
-        await dynamo.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { pk: dayKey(date), sk: `${fact.hour}#${fact.orderId}`, ...fact },
-            ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
-            ExpressionAttributeValues: { ':version': fact.version },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      return unlessConditionFails(
+        dynamo
+          .send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { pk: dayKey(date), sk: `${fact.hour}#${fact.orderId}`, ...fact },
+              ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
+              ExpressionAttributeValues: { ':version': fact.version },
+            }),
+          )
+          .then(() => true),
+        () => false,
+      );
     },
 
     async day(date: string): Promise<ActivityFact[]> {
