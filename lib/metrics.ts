@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Order } from './orders/order';
-import type { Created, IdempotencyClaim, Transitioned } from './orders/order-store';
+import type { ConditionalUpdate, Created, IdempotencyClaim, Transitioned, TransitionedWith } from './orders/order-store';
 
 /**
  * The business metrics, written as CloudWatch embedded metric format (EMF) lines in the function's
@@ -26,7 +26,14 @@ export function countMetric(name: BusinessMetric, count = 1): void {
 type CountedStore = {
   create(order: Order, idempotency?: IdempotencyClaim): Promise<Created>;
   transition(order: Order, to: Order['status'], at: Date): Promise<Transitioned>;
+  transitionWith(order: Order, to: Order['status'], at: Date, effect: ConditionalUpdate): Promise<TransitionedWith>;
 };
+
+/** The business metric a move of an order to `status` counts, if any. */
+function countMove(status: Order['status']): void {
+  if (status === 'PAYMENT_FAILED') countMetric(BusinessMetric.PaymentsDeclined);
+  if (status === 'CANCELLED') countMetric(BusinessMetric.OrdersCancelled);
+}
 
 /**
  * The order store, counting the changes it actually made: an order created (not a replay of its
@@ -35,7 +42,7 @@ type CountedStore = {
  */
 export function countingOrderChanges<S extends Partial<CountedStore>>(store: S): S {
   const counted: Partial<CountedStore> = {};
-  const { create, transition } = store;
+  const { create, transition, transitionWith } = store;
   if (create) {
     counted.create = async function createCounted(...args) {
       const result = await create(...args);
@@ -46,8 +53,14 @@ export function countingOrderChanges<S extends Partial<CountedStore>>(store: S):
   if (transition) {
     counted.transition = async function transitionCounted(...args) {
       const result = await transition(...args);
-      if (result.changed && result.order.status === 'PAYMENT_FAILED') countMetric(BusinessMetric.PaymentsDeclined);
-      if (result.changed && result.order.status === 'CANCELLED') countMetric(BusinessMetric.OrdersCancelled);
+      if (result.changed) countMove(result.order.status);
+      return result;
+    };
+  }
+  if (transitionWith) {
+    counted.transitionWith = async function transitionWithCounted(...args) {
+      const result = await transitionWith(...args);
+      if (result.outcome === 'CHANGED') countMove(result.order.status);
       return result;
     };
   }

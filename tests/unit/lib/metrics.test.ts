@@ -72,6 +72,28 @@ describe('countingOrderChanges', () => {
     expect(lines[0]).not.toHaveProperty('OrdersPlaced');
   });
 
+  test('counts the moves made with their effect in one transaction (decline, refund), once', async () => {
+    const ledger = (await import('../../../lib/payments/ledger')).paymentLedger(table.tableName);
+    const declined = pendingOrder({ orderId: 'metrics-declined-with' });
+    const cancelled = pendingOrder({ orderId: 'metrics-cancelled-with' });
+    await orders.create(declined);
+    await orders.create(cancelled);
+    await ledger.beginAttempt(declined.orderId);
+    await ledger.beginAttempt(cancelled.orderId);
+    await lib.publishMetrics().after!({} as never);
+
+    const lines = await publishedCounts(async () => {
+      await orders.transitionWith(declined, 'PAYMENT_FAILED', new Date(), ledger.declineWrite(declined.orderId));
+      await orders.transitionWith(declined, 'PAYMENT_FAILED', new Date(), ledger.declineWrite(declined.orderId)); // moved on already
+      const paid = await orders.transitionWith(cancelled, 'PAID', new Date(), ledger.captureWrite(cancelled.orderId, 'charge-1'));
+      if (paid.outcome !== 'CHANGED') throw new Error('the order was not paid');
+      await orders.transitionWith(paid.order, 'CANCELLED', new Date(), ledger.refundWrite(cancelled.orderId));
+    });
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ PaymentsDeclined: 1, OrdersCancelled: 1 });
+  });
+
   test('an invocation that counted nothing writes nothing', async () => {
     expect(await publishedCounts(async () => orders.get('metrics-placed-1'))).toEqual([]);
   });
