@@ -1,11 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { customerFromAuthorization } from '../lib/auth/verify-token';
 import { loadJwtSecret } from '../lib/auth/jwt-secret';
 import { logger } from '../lib/logger';
-import { tracer } from '../lib/tracer';
+import { traceInvocations } from '../lib/tracer';
 
 type Result = APIGatewaySimpleAuthorizerWithContextResult<{ customerId: string }>;
 
@@ -20,7 +19,7 @@ const jwtSecret = () =>
 /** HTTP API simple-response authorizer: it answers yes or no and never throws. */
 export const handler = middy<APIGatewayRequestAuthorizerEventV2, Result>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
+  .use(traceInvocations())
   .handler(async (event) => {
     try {
       const customerId = await customerFromAuthorization(event.headers?.authorization, await jwtSecret());

@@ -1,6 +1,6 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { tracer } from '../tracer';
+import { traced } from '../tracer';
 
 // HTTP/1.1 on purpose: PutRecord needs nothing more, and the local emulator speaks nothing else.
-export const kinesis = tracer.captureAWSv3Client(new KinesisClient({ requestHandler: new NodeHttpHandler() }));
+export const kinesis = traced(new KinesisClient({ requestHandler: new NodeHttpHandler() }));

@@ -1,4 +1,4 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { tracer } from '../tracer';
+import { traced } from '../tracer';
 
-export const ssm = tracer.captureAWSv3Client(new SSMClient({}));
+export const ssm = traced(new SSMClient({}));

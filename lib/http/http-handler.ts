@@ -1,12 +1,11 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logger } from '../logger';
 import { config } from '../config';
 import { publishMetrics } from '../metrics';
-import { tracer } from '../tracer';
+import { traceInvocations } from '../tracer';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation';
 import { errorResponse } from './error-response';
 import type { HttpResult } from './http-result';
@@ -28,7 +27,7 @@ export function httpHandler<Body = unknown>(fn: (event: HttpEvent<Body>, context
     .use(httpHeaderNormalizer() as MiddlewareObj<HttpEvent<Body>>)
     .use(requestContext())
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
+    .use(traceInvocations())
     .use(publishMetrics())
     .use(httpResponse());
   if (options.jsonBody) chain.use(jsonBody(config().maxBodyBytes) as unknown as MiddlewareObj<HttpEvent<Body>>);

@@ -1,11 +1,10 @@
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, KinesisStreamEvent, KinesisStreamRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../logger';
 import { BusinessMetric, countMetric, publishMetrics } from '../metrics';
-import { tracer } from '../tracer';
+import { traceInvocations } from '../tracer';
 
 type BatchOptions = {
   /** The queue's maxReceiveCount: a record failing on that delivery goes to the dead-letter queue, and is counted. */
@@ -39,7 +38,7 @@ export function batchHandler<S extends keyof Source>(source: S, handleRecord: (r
   };
   return middy<Source[S][0], SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
+    .use(traceInvocations())
     .use(publishMetrics())
     .handler((event: Source[S][0], context: Context) =>
       // SQS records are independent and go in parallel; a stream's records keep their order.

@@ -1,10 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from '../logger';
 import { publishMetrics } from '../metrics';
-import { tracer } from '../tracer';
+import { traceInvocations } from '../tracer';
 
 /**
  * The Middy chain of asynchronous functions (SNS, S3, schedules). A thrown error is logged and
@@ -13,7 +12,7 @@ import { tracer } from '../tracer';
 export function eventHandler<E>(fn: (event: E, context: Context) => Promise<void>) {
   return middy<E, void>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
+    .use(traceInvocations())
     .use(publishMetrics())
     .use({
       onError: ({ error }) => {
