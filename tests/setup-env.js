@@ -13,6 +13,9 @@ Object.assign(process.env, {
   AUTH_JWT_SECRET: 'test-secret',
   POWERTOOLS_SERVICE_NAME: 'orderflow',
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+  // Metrics on, whatever an earlier test file in this worker left behind (the seed-module tests load
+  // the local stage's environment, where they are off): the metrics tests read the EMF lines.
+  POWERTOOLS_METRICS_DISABLED: 'false',
   // @aws-sdk/core warns once per process that its Node 20 support ends in 2027: no news for a test run.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
 });

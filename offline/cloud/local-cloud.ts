@@ -62,7 +62,7 @@ export async function startLocalCloud(
   let openapi: OpenApiServer | undefined;
   try {
     if (mode === 'docker') await createDeliveryTwins(plan, clients); // before the subscriptions that target them
-    await provision(plan, clients);
+    await provision(plan, clients, log);
     if (emulators && settings.persist) reportRestored(emulators.restoreQueues(), relative(serviceDir, stateDir) || stateDir, settings.fresh, log);
     if (settings.seed) {
       const environment = { ...plan.environment, ...sdkEnvironment(endpoints), ...settings.environment };

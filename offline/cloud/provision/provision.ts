@@ -5,6 +5,7 @@ import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueUrlCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { LocalClients } from './clients';
 import { provisionEventBridge } from './provision-eventbridge';
+import { addMissingIndexes } from './table-indexes';
 import type { LocalCloudPlan, QueuePlan, TablePlan } from './plan';
 
 const ignore =
@@ -17,12 +18,12 @@ const ignore =
  * Creates every resource of the plan, idempotently, through the AWS APIs: the same calls whether
  * the endpoints are the embedded emulators or ElasticMQ + LocalStack.
  */
-export async function provision(plan: LocalCloudPlan, clients: LocalClients): Promise<void> {
+export async function provision(plan: LocalCloudPlan, clients: LocalClients, log: (message: string) => void = () => undefined): Promise<void> {
   const arn = (service: string, name: string) => `arn:aws:${service}:${plan.region}:${plan.accountId}:${name}`;
 
   for (const queue of plan.queues) await createQueue(queue, clients);
   await Promise.all([
-    ...plan.tables.map((table) => createTable(table, clients)),
+    ...plan.tables.map((table) => createTable(table, clients, log)),
     ...plan.topics.map((name) => clients.sns.send(new CreateTopicCommand({ Name: name }))),
     ...plan.buckets.map((name) => clients.s3.send(new CreateBucketCommand({ Bucket: name })).catch(ignore('BucketAlreadyOwnedByYou', 'BucketAlreadyExists'))),
     ...plan.streams.map((stream) => createStream(stream, clients)),
@@ -70,7 +71,7 @@ async function createQueue(queue: QueuePlan, clients: LocalClients): Promise<voi
   }
 }
 
-async function createTable(table: TablePlan, clients: LocalClients): Promise<void> {
+async function createTable(table: TablePlan, clients: LocalClients, log: (message: string) => void): Promise<void> {
   const p = table.properties as Record<string, never>;
   const input: CreateTableCommandInput = {
     TableName: table.name,
@@ -93,6 +94,17 @@ async function createTable(table: TablePlan, clients: LocalClients): Promise<voi
   );
   const describe = async () => (await clients.dynamodb.send(new DescribeTableCommand({ TableName: table.name }))).Table;
   await waitFor(async () => (await describe())?.TableStatus === 'ACTIVE', `table ${table.name}`);
+  if (!created) {
+    await addMissingIndexes(
+      input,
+      clients,
+      async () => {
+        await waitFor(async () => (await describe())?.TableStatus === 'ACTIVE', `table ${table.name}`);
+        return describe();
+      },
+      log,
+    );
+  }
   const wanted = input.StreamSpecification;
   if (created || !wanted) return;
   // Already there (a long-lived container): give it the stream serverless.yml asks for, as

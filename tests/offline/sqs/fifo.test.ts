@@ -84,7 +84,7 @@ describe('serverless-offline-sqs on a FIFO queue', () => {
       if (nth === 1) throw new Error('boom');
       return {};
     });
-    await eventually(() => (lambda.invocations.length >= 2 ? true : undefined), 'the retry');
+    await eventually(() => (lambda.invocations.length >= 2 ? true : undefined), 'the retry', 15_000);
 
     expect(lambda.batches()).toEqual([
       ['A:1', 'A:2', 'A:3'],
