@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isStreamEnabled, parseSequenceNumber, formatSequenceNumber, type Stream, type StreamStore, type StreamTable } from './dynamodb-stream-store';
+import { readBody } from './read-body';
 
 /**
  * The label of every table stream in the embedded cloud (DynamoDB's is the stream's creation time):
@@ -126,7 +127,7 @@ export function createDynamoDbStreamsApi(store: StreamStore, tables: TableLookup
   };
 
   return async function dynamoDbStreamsRoute(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readAll(req);
+    const body = await readBody(req);
     const operation = TARGET.exec(String(req.headers['x-amz-target'] ?? ''))?.[1] ?? '';
     try {
       const handler = operations[operation];
@@ -174,14 +175,4 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-function readAll(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req
-      .on('data', (c: Buffer) => chunks.push(c))
-      .on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-      .on('error', reject);
-  });
 }

@@ -14,6 +14,7 @@ import { createEventBridgeService } from './eventbridge';
 import { compileEventPattern, eventPatternErrors } from '../patterns/event-pattern';
 import { listenOn } from './listen';
 import { openSqsJournal } from './sqs-journal';
+import { readBody } from './read-body';
 
 // Emulators without type declarations of their own.
 
@@ -187,7 +188,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       const url = new URL(req.url ?? '/', 'http://edge');
       if (url.searchParams.has('notification')) {
         const bucket = url.pathname.split('/')[1];
-        if (notifications.handle(bucket, req, res, await readAll(req))) return;
+        if (notifications.handle(bucket, req, res, await readBody(req))) return;
       }
       forward(s3Address.port, req, res);
     };
@@ -273,14 +274,4 @@ function withWriteNotice(handler: Handler, notice: (() => void) | undefined): Ha
     if (/^Kinesis_\d+\.PutRecords?$/.test(String(req.headers['x-amz-target'] ?? ''))) res.once('finish', notice);
     handler(req, res);
   };
-}
-
-function readAll(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req
-      .on('data', (c: Buffer) => chunks.push(c))
-      .on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-      .on('error', reject);
-  });
 }

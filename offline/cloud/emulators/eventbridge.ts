@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseSchedule } from '../async/schedule-expression';
 import { targetInputErrors, targetPayload, type TargetInput } from './eventbridge-input';
 import type { SqsDelivery } from './sns-server';
+import { readBody } from './read-body';
 
 /** The one event-pattern engine (patterns/event-pattern.ts), passed in. */
 export type PatternEngine = {
@@ -404,12 +405,3 @@ function targetProblem(target: Target): string | undefined {
 }
 
 const isoSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}

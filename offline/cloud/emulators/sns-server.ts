@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compileFilterPolicy, filterPolicyErrors, FILTER_POLICY_SCOPES, type FilterPolicyScope, type SnsAttributes } from '../patterns/filter-policy';
+import { readBody } from './read-body';
 
 /** How a published message reaches an SQS subscriber; the SQS emulator does the rest. */
 export type SqsDelivery = (queueArn: string, body: string, attributes?: SnsAttributes) => Promise<void>;
@@ -221,15 +222,6 @@ function messageAttributes(p: Record<string, string>): SnsAttributes {
     out[p[`${base}.Name`]] = { DataType: p[`${base}.Value.DataType`] ?? 'String', StringValue: p[`${base}.Value.StringValue`] };
   }
   return out;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
