@@ -13,8 +13,10 @@ const ledger = paymentLedger(tableName);
 
 export const handler = httpHandler(async (event) => {
   const orderId = idFromPath(event.pathParameters?.orderId, 'Order');
-  const [order, payment] = await Promise.all([orders.get(orderId), ledger.get(orderId)]);
+  // The order first, then its payment: a status and its payment change in one transaction, so a
+  // payment read after the order is at least as new (read side by side, it could be older).
+  const order = await orders.get(orderId);
   // Another customer's order is answered exactly like a missing one.
   if (!order || order.customerId !== event.customerId) throw new NotFoundError('Order');
-  return ok(orderView(order, payment));
+  return ok(orderView(order, await ledger.get(orderId)));
 });
