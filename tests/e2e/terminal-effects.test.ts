@@ -3,11 +3,13 @@ import { call, tokenFor } from './support/api';
 
 // What a client that stops polling at a terminal status is told must be final: the status and its
 // effect on the payment are one write (SPEC: this is how an async result is returned to a caller).
+// The payment is read after the status (GET /orders/{id}), so it may be newer: a PAID order read just
+// before it was cancelled shows its charge already refunded, which still says it was charged.
 const EFFECT: Record<string, string[]> = {
   CANCELLED: ['REFUNDED'],
   PAYMENT_FAILED: ['DECLINED'],
   CONFIRMED: ['CHARGED'],
-  PAID: ['CHARGED'],
+  PAID: ['CHARGED', 'REFUNDED'],
 };
 const TERMINAL = new Set(['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED', 'EXPIRED']);
 

@@ -67,13 +67,12 @@ describe('serverless-offline-sqs on a FIFO queue', () => {
       const failed = nth === 1 ? records.filter((r) => r.body === 'A:2') : [];
       return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.messageId })) };
     });
-    await eventually(() => (lambda.delivered().includes('A:3') && lambda.invocations.length >= 2 ? true : undefined), 'the retry of A:2', 8000);
+    await eventually(() => (lambda.batches().slice(1).flat().length >= 2 ? true : undefined), 'the retry of A:2 and A:3', 8000);
     await sleep(1500); // anything else would have come back by now
 
-    expect(lambda.batches()).toEqual([
-      ['A:1', 'A:2', 'A:3', 'B:1', 'B:2'],
-      ['A:2', 'A:3'],
-    ]);
+    expect(lambda.batches()[0]).toEqual(['A:1', 'A:2', 'A:3', 'B:1', 'B:2']);
+    // They come back in order; how SQS batches them on the way back is not promised (one or two receives).
+    expect(lambda.batches().slice(1).flat()).toEqual(['A:2', 'A:3']);
   }, 15_000);
 
   it('keeps the order within a group across retries of a whole failed batch', async () => {
