@@ -1,7 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs';
+import { stopProcessGroup } from '../../support/process-group';
 import { PID_FILE } from './ports';
 
-/** Stops the local cloud's whole process group: Ctrl-C first, as a user would, then for good. */
+/** Stops the local cloud's whole process group (jest's global teardown). */
 export default async function stopLocalCloud(): Promise<void> {
   let pid: number;
   try {
@@ -10,17 +11,5 @@ export default async function stopLocalCloud(): Promise<void> {
     return;
   }
   rmSync(PID_FILE, { force: true });
-  const alive = () => {
-    try {
-      process.kill(-pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!alive()) return;
-  process.kill(-pid, 'SIGINT');
-  const deadline = Date.now() + 10_000;
-  while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (alive()) process.kill(-pid, 'SIGKILL');
+  await stopProcessGroup(pid);
 }

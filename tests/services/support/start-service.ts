@@ -12,6 +12,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { eventually } from '../../offline/support/eventually';
 import { freePorts } from '../../offline/support/ports';
+import { stopProcessGroup } from '../../support/process-group';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const STARTUP_TIMEOUT_MS = 120_000;
@@ -52,7 +53,7 @@ export async function startService(name: string, env: Record<string, string> = {
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const stop = async () => {
-    await stopGroup(child.pid!);
+    await stopProcessGroup(child.pid!);
     for (const client of Object.values(sdk)) client.destroy();
     rmSync(stateDir, { recursive: true, force: true });
   };
@@ -114,21 +115,4 @@ export async function startService(name: string, env: Record<string, string> = {
       ),
     stop,
   };
-}
-
-/** Ctrl-C to the whole process group, as a user would, then for good. */
-async function stopGroup(pid: number): Promise<void> {
-  const alive = () => {
-    try {
-      process.kill(-pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!alive()) return;
-  process.kill(-pid, 'SIGINT');
-  const deadline = Date.now() + 10_000;
-  while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (alive()) process.kill(-pid, 'SIGKILL');
 }
