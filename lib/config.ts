@@ -7,6 +7,7 @@ const schema = z.object({
   ACTIVITY_STREAM_NAME: z.string().check(z.minLength(1)),
   IMPORTS_BUCKET: z.string().check(z.minLength(1)),
   REPORTS_BUCKET: z.string().check(z.minLength(1)),
+  INTEGRATION_BUS_NAME: z.string().check(z.minLength(1)),
   PENDING_ORDER_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
   DEAD_LETTER_AFTER_RECEIVES: z.optional(z.coerce.number().check(z.int(), z.positive())),
 });
@@ -17,6 +18,8 @@ export type Config = {
   activityStreamName: string;
   importsBucket: string;
   reportsBucket: string;
+  /** The stage's EventBridge bus for orderflow's integration events. */
+  integrationBusName: string;
   pendingOrderTtlSeconds: number;
   /** The maxReceiveCount of the queue a function consumes, where it has one (processPayment). */
   deadLetterAfterReceives?: number;
@@ -40,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     activityStreamName: e.ACTIVITY_STREAM_NAME,
     importsBucket: e.IMPORTS_BUCKET,
     reportsBucket: e.REPORTS_BUCKET,
+    integrationBusName: e.INTEGRATION_BUS_NAME,
     pendingOrderTtlSeconds: e.PENDING_ORDER_TTL_SECONDS,
     deadLetterAfterReceives: e.DEAD_LETTER_AFTER_RECEIVES,
     maxBodyBytes: 64 * 1024,

@@ -9,6 +9,7 @@ Object.assign(process.env, {
   ACTIVITY_STREAM_NAME: 'orderflow-test-order-activity',
   IMPORTS_BUCKET: 'orderflow-test-imports',
   REPORTS_BUCKET: 'orderflow-test-reports',
+  INTEGRATION_BUS_NAME: 'orderflow-test',
   PENDING_ORDER_TTL_SECONDS: '900',
   AUTH_JWT_SECRET: 'test-secret',
   POWERTOOLS_SERVICE_NAME: 'orderflow',

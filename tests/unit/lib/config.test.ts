@@ -6,6 +6,7 @@ const complete = {
   ACTIVITY_STREAM_NAME: 'orderflow-local-order-activity',
   IMPORTS_BUCKET: 'orderflow-local-imports',
   REPORTS_BUCKET: 'orderflow-local-reports',
+  INTEGRATION_BUS_NAME: 'orderflow-local',
   PENDING_ORDER_TTL_SECONDS: '120',
 };
 
@@ -17,6 +18,7 @@ describe('loadConfig', () => {
       activityStreamName: 'orderflow-local-order-activity',
       importsBucket: 'orderflow-local-imports',
       reportsBucket: 'orderflow-local-reports',
+      integrationBusName: 'orderflow-local',
       pendingOrderTtlSeconds: 120,
       maxBodyBytes: 65536,
       maxImportBytes: 1048576,
@@ -30,7 +32,7 @@ describe('loadConfig', () => {
     expect(loadConfig(env).pendingOrderTtlSeconds).toBe(900);
   });
 
-  it.each(['TABLE_NAME', 'ORDER_EVENTS_TOPIC_ARN', 'ACTIVITY_STREAM_NAME', 'IMPORTS_BUCKET', 'REPORTS_BUCKET'])(
+  it.each(['TABLE_NAME', 'ORDER_EVENTS_TOPIC_ARN', 'ACTIVITY_STREAM_NAME', 'IMPORTS_BUCKET', 'REPORTS_BUCKET', 'INTEGRATION_BUS_NAME'])(
     'fails with a message naming the missing %s',
     (name) => {
       const env: Record<string, string> = { ...complete };
@@ -46,7 +48,7 @@ describe('loadConfig', () => {
 
   it('names every bad variable at once', () => {
     expect(() => loadConfig({ PENDING_ORDER_TTL_SECONDS: 'soon' })).toThrow(
-      'Invalid configuration, check these environment variables: TABLE_NAME, ORDER_EVENTS_TOPIC_ARN, ACTIVITY_STREAM_NAME, IMPORTS_BUCKET, REPORTS_BUCKET, PENDING_ORDER_TTL_SECONDS',
+      'Invalid configuration, check these environment variables: TABLE_NAME, ORDER_EVENTS_TOPIC_ARN, ACTIVITY_STREAM_NAME, IMPORTS_BUCKET, REPORTS_BUCKET, INTEGRATION_BUS_NAME, PENDING_ORDER_TTL_SECONDS',
     );
   });
 

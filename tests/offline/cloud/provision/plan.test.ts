@@ -214,6 +214,7 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
       ACTIVITY_STREAM_NAME: 'orderflow-local-order-activity',
       IMPORTS_BUCKET: 'orderflow-local-imports',
       REPORTS_BUCKET: 'orderflow-local-reports',
+      INTEGRATION_BUS_NAME: 'orderflow-local',
       PENDING_ORDER_TTL_SECONDS: '60',
     });
   });
