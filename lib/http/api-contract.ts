@@ -46,6 +46,8 @@ const schemas = {
     }),
     history: z.array(z.object({ status: ORDER_STATUS, at: z.string() })),
     correlationId: z.string(),
+    // null until fulfilOrder booked the parcel of a CONFIRMED order.
+    fulfilment: z.nullable(z.object({ status: z.literal('SHIPPED'), carrier: z.string(), trackingId: z.string(), at: z.string() })),
   }),
   ImportCreated: z.object({ importId: z.string(), uploadUrl: z.string(), expiresAt: z.string() }),
   Import: z.object({

@@ -1,9 +1,12 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../aws/dynamodb';
 import { unlessConditionFails } from '../aws/conditional';
+import type { Booking } from '../fulfilment/carrier';
 import type { Order } from '../orders/order';
 
-export type Notification = { orderId: string; customerId: string; status: Order['status']; subject: string; body: string; sentAt: string };
+/** What a customer is mailed about: an order's terminal status, or its parcel leaving. */
+export type NotifiedStatus = Order['status'] | 'SHIPPED';
+export type Notification = { orderId: string; customerId: string; status: NotifiedStatus; subject: string; body: string; sentAt: string };
 
 const SUBJECTS: Partial<Record<Order['status'], string>> = {
   CONFIRMED: 'Your order is confirmed',
@@ -23,6 +26,20 @@ export function composeNotification(order: Order, sentAt: Date): Notification | 
     status: order.status,
     subject,
     body: `${subject}: order ${order.orderId}, ${order.items.length} item(s), ${total}.`,
+    sentAt: sentAt.toISOString(),
+  };
+}
+
+const SHIPPED_SUBJECT = 'Your order has shipped';
+
+/** The simulated e-mail saying the order's parcel is with the carrier. */
+export function composeShippedNotification(order: Order, shipment: Booking, sentAt: Date): Notification {
+  return {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    status: 'SHIPPED',
+    subject: SHIPPED_SUBJECT,
+    body: `${SHIPPED_SUBJECT}: order ${order.orderId}, ${order.items.length} item(s), with ${shipment.carrier}, tracking id ${shipment.trackingId}.`,
     sentAt: sentAt.toISOString(),
   };
 }

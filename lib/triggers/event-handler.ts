@@ -6,11 +6,12 @@ import { publishMetrics } from '../metrics';
 import { traceInvocations } from '../tracer';
 
 /**
- * The Middy chain of asynchronous functions (SNS, S3, schedules). A thrown error is logged and
- * rethrown on purpose: Lambda retries the event and then sends it to the on-failure destination.
+ * The Middy chain of asynchronous functions (SNS, S3, EventBridge, schedules). A thrown error is logged
+ * and rethrown on purpose: Lambda retries the event and then sends it to the on-failure destination.
+ * What the function returns is the `responsePayload` of its on-success destination's record.
  */
-export function eventHandler<E>(fn: (event: E, context: Context) => Promise<void>) {
-  return middy<E, void>()
+export function eventHandler<E, R = void>(fn: (event: E, context: Context) => Promise<R>) {
+  return middy<E, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(traceInvocations())
     .use(publishMetrics())

@@ -22,6 +22,7 @@ import {
   checkQueueAlarms,
   checkVisibilityTimeouts,
   lambdaFunctions,
+  target,
   type Grants,
   type LambdaFunction,
   type Template,
@@ -42,6 +43,7 @@ const DEPLOYED_STAGES = ['dev', 'staging', 'prod'];
 const TABLE = 'OrdersTable';
 const TOPIC = 'OrderEventsTopic';
 const STREAM = 'ActivityStream';
+const BUS = 'IntegrationBus';
 const announces: Grants = { 'sns:Publish': [TOPIC], 'kinesis:PutRecord': [STREAM] }; // lib/aws/order-events.ts
 const sendsFailuresTo = (queue: string): Grants => ({ 'sqs:SendMessage': [queue] }); // on-failure destination
 // Active tracing: the function's segments go to X-Ray (the framework adds this to the shared role only;
@@ -108,6 +110,14 @@ const CODE_GRANTS: Record<string, Grants> = {
     ...announces,
     ...sendsFailuresTo('ExpireStaleOrdersFailuresQueue'),
   },
+  // order-store get, fulfilment-store get/countBookingRequest (UpdateItem)/record (PutItem); the success record to the bus
+  fulfilOrder: {
+    'dynamodb:GetItem': [TABLE],
+    'dynamodb:UpdateItem': [TABLE],
+    'dynamodb:PutItem': [TABLE],
+    'events:PutEvents': [BUS],
+    ...sendsFailuresTo('FulfilOrderFailuresQueue'),
+  },
   // activity-store day; the report object
   dailyReport: { 'dynamodb:Query': [TABLE], 's3:PutObject': ['arn:aws:s3:::orderflow-prod-reports/reports/*'], ...sendsFailuresTo('DailyReportFailuresQueue') },
 };
@@ -132,7 +142,7 @@ beforeAll(() => {
 afterAll(() => prod?.cleanup());
 
 describe('sls package --stage prod', () => {
-  test('packages the 15 functions, one zip each, for nodejs22.x', () => {
+  test('packages the 16 functions, one zip each, for nodejs22.x', () => {
     expect([...functions.keys()].sort()).toEqual(Object.keys(EXPECTED_GRANTS).sort());
     const zips = fs.readdirSync(prod.packageDir).filter((file) => file.endsWith('.zip'));
     expect(zips.sort()).toEqual([...functions.keys()].map((name) => `${name}.zip`).sort());
@@ -210,6 +220,50 @@ describe('sls package --stage prod', () => {
 
   test('the table has point-in-time recovery in prod', () => {
     expect(checkPointInTimeRecovery(template, true)).toEqual([]);
+  });
+
+  test("fulfilOrder runs on the bus's OrderConfirmed, its success record goes back to the bus and its failures to a queue", () => {
+    const rule = Object.values(template.Resources).find(
+      (r: any) => r.Type === 'AWS::Events::Rule' && r.Properties.Targets?.some((t: any) => target(t.Arn) === 'FulfilOrderLambdaFunction'),
+    ) as any;
+    expect(target(rule.Properties.EventBusName)).toBe(BUS);
+    expect(rule.Properties.EventPattern).toEqual({ source: ['orderflow'], 'detail-type': ['OrderConfirmed'] });
+    const config = Object.values(template.Resources).find(
+      (r: any) => r.Type === 'AWS::Lambda::EventInvokeConfig' && target(r.Properties.FunctionName) === 'FulfilOrderLambdaFunction',
+    )!.Properties;
+    expect(target(config.DestinationConfig.OnSuccess.Destination)).toBe(BUS);
+    expect(target(config.DestinationConfig.OnFailure.Destination)).toBe('FulfilOrderFailuresQueue');
+    expect(config.MaximumRetryAttempts).toBe(param('prod', 'asyncRetryAttempts'));
+    expect(config.MaximumEventAgeInSeconds).toBe(param('prod', 'asyncMaxEventAge'));
+  });
+
+  test("notifyCustomer's shipped rule matches fulfilOrder's success records only", () => {
+    const rule = Object.values(template.Resources).find(
+      (r: any) => r.Type === 'AWS::Events::Rule' && r.Properties.Targets?.some((t: any) => target(t.Arn) === 'NotifyCustomerLambdaFunction'),
+    ) as any;
+    expect(target(rule.Properties.EventBusName)).toBe(BUS);
+    const { detail, ...envelope } = rule.Properties.EventPattern;
+    expect(envelope).toEqual({ source: ['lambda'], 'detail-type': ['Lambda Function Invocation Result - Success'] });
+    expect(detail.requestContext.functionArn).toEqual([{ prefix: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['FulfilOrderLambdaFunction', 'Arn'] }, ':']] } }]);
+  });
+
+  test('high-value OrderConfirmed events reach the review queue, which accepts messages from that rule alone', () => {
+    const rule = template.Resources.HighValueOrderRule.Properties;
+    expect(target(rule.EventBusName)).toBe(BUS);
+    expect(rule.EventPattern.detail.totalCents).toEqual([{ numeric: ['>=', param('prod', 'highValueOrderCents')] }]);
+    expect(typeof param('prod', 'highValueOrderCents')).toBe('number');
+    expect(rule.Targets.map((t: any) => target(t.Arn))).toEqual(['HighValueReviewQueue']);
+    const policy = template.Resources.HighValueReviewQueuePolicy.Properties;
+    expect(policy.Queues.map(target)).toEqual(['HighValueReviewQueue']);
+    expect(policy.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['HighValueReviewQueue', 'Arn'] },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['HighValueOrderRule', 'Arn'] } } },
+      },
+    ]);
   });
 
   test('the JWT secret is read from SSM at init, never carried by the template', () => {

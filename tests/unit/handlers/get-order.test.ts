@@ -55,7 +55,29 @@ describe('GET /orders/{orderId} (getOrder)', () => {
         { status: 'PAID', at: '2026-11-22T10:00:01.250Z' },
       ],
       correlationId: SAMPLE.correlationId,
+      fulfilment: null,
     });
+  });
+
+  it('shows the shipment of an order once fulfilOrder recorded it', async () => {
+    const shippedId = '7b1e0c4d-2f3a-4b5c-9d6e-8f7a6b5c4d04';
+    let order = (await orders.create(pendingOrder({ orderId: shippedId, customerId: SAMPLE.customerId }))).order;
+    for (const status of ['PAID', 'CONFIRMED'] as const) order = (await orders.transition(order, status, new Date('2026-11-22T10:00:02.000Z'))).order;
+    const { fulfilmentStore } = await import('../../../lib/fulfilment/fulfilment-store');
+    const read = () => get(httpEvent('getOrder', { pathParameters: { orderId: shippedId } }));
+    expect((await read()).body).toMatchObject({ status: 'CONFIRMED', fulfilment: null });
+
+    await fulfilmentStore(table.tableName).record({
+      orderId: shippedId,
+      customerId: SAMPLE.customerId,
+      correlationId: SAMPLE.correlationId,
+      status: 'SHIPPED',
+      carrier: 'UPS',
+      trackingId: 'UPS-000000000042',
+      at: '2026-11-22T10:00:03.000Z',
+    });
+
+    expect((await read()).body.fulfilment).toEqual({ status: 'SHIPPED', carrier: 'UPS', trackingId: 'UPS-000000000042', at: '2026-11-22T10:00:03.000Z' });
   });
 
   it('shows an order not yet charged with payment NONE', async () => {

@@ -17,6 +17,26 @@ describe('orderView', () => {
       payment: { status: 'CHARGED', attempts: 1, charges: 1, chargeId: 'charge-1' },
       history: order.history,
       correlationId: order.correlationId,
+      fulfilment: null,
+    });
+  });
+
+  it('shows a recorded shipment as status, carrier, tracking id and time, nothing more', () => {
+    const fulfilment = {
+      orderId: order.orderId,
+      customerId: order.customerId,
+      correlationId: order.correlationId,
+      status: 'SHIPPED' as const,
+      carrier: 'DHL' as const,
+      trackingId: 'DHL-140994130121',
+      at: '2026-11-22T10:00:03.000Z',
+    };
+
+    expect(orderView(order, undefined, fulfilment).fulfilment).toEqual({
+      status: 'SHIPPED',
+      carrier: 'DHL',
+      trackingId: 'DHL-140994130121',
+      at: '2026-11-22T10:00:03.000Z',
     });
   });
 
