@@ -1,6 +1,6 @@
 import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import type { LocalClients } from '../provision/clients';
-import type { AsyncConsumerPlan } from '../provision/plan';
+import type { AsyncConsumerPlan, AsyncSource } from '../provision/plan';
 import { asyncFailureRecord, asyncSuccessRecord, functionArn } from '../lambda/invocation-record';
 import { AS_IS_EVENT_ATTRIBUTE, type Destination, type SendToDestination } from '../lambda/destinations';
 import { lambdaApiInvoker, type Invoker } from '../lambda/invoke';
@@ -172,21 +172,41 @@ function parseEvent(body: string): unknown {
   }
 }
 
+/**
+ * Which kind of event a message of a shared event queue is: an SNS delivery (its envelope: `Type`
+ * Notification, `TopicArn`, `Message`) and an S3 notification (`Records` of `aws:s3`, or the test
+ * event) have shapes of their own; anything else is an EventBridge or scheduled event as delivered.
+ */
+function kindOf(json: unknown, kinds: AsyncSource[]): AsyncSource {
+  const asIs = kinds.find((kind) => kind === 'eventbridge' || kind === 'schedule' || kind === 'invoke') ?? kinds[0];
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return asIs;
+  const parsed = json as Record<string, unknown>;
+  const records = parsed.Records;
+  if (kinds.includes('sns') && parsed.Type === 'Notification' && typeof parsed.TopicArn === 'string' && 'Message' in parsed) return 'sns';
+  const isS3 =
+    parsed.Event === 's3:TestEvent' ||
+    (Array.isArray(records) && records.length > 0 && records.every((r) => (r as { eventSource?: unknown })?.eventSource === 'aws:s3'));
+  if (kinds.includes('s3') && isS3) return 's3';
+  return asIs;
+}
+
 /** The Lambda event for a queued message (SNS envelope, S3 event, scheduled or EventBridge event), or 'skip' for S3's test event. */
-export function lambdaEvent(plan: Pick<AsyncConsumerPlan, 'source' | 'subscriptionArn'>, body: string): unknown {
+export function lambdaEvent(plan: Pick<AsyncConsumerPlan, 'source' | 'otherSources' | 'subscriptionArn'>, body: string): unknown {
+  const kinds = [plan.source, ...(plan.otherSources ?? [])];
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(body);
   } catch {
     // Text from an EventBridge input template reaches the function as that text.
-    if (plan.source === 'eventbridge' || plan.source === 'schedule') return body;
+    if (kinds.includes('eventbridge') || kinds.includes('schedule')) return body;
     // Not what SNS or S3 would queue: hand it over as it is, and let the function fail on it visibly.
     return { Records: [], unparsedBody: body };
   }
-  if (plan.source === 'invoke') return parsed;
-  if (plan.source === 's3') return parsed.Event === 's3:TestEvent' ? 'skip' : parsed;
+  const source = kinds.length > 1 ? kindOf(parsed, kinds) : plan.source;
+  if (source === 'invoke') return parsed;
+  if (source === 's3') return parsed.Event === 's3:TestEvent' ? 'skip' : parsed;
   // EventBridge hands Lambda the delivered JSON as it is (the event, or what the target's input made of it).
-  if (plan.source === 'schedule' || plan.source === 'eventbridge') return parsed;
+  if (source === 'schedule' || source === 'eventbridge') return parsed;
   return {
     Records: [
       {

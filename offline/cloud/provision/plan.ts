@@ -36,10 +36,17 @@ export type NotificationPlan = { bucket: string; queue: string; events: string[]
  * A function invoked asynchronously (SNS, S3, schedules; 'invoke': only as another function's
  * destination) through its event queue, with Lambda's retry rules and destinations.
  */
+export type AsyncSource = 'sns' | 's3' | 'schedule' | 'eventbridge' | 'invoke';
+
 export type AsyncConsumerPlan = {
   functionKey: string;
   functionName: string;
-  source: 'sns' | 's3' | 'schedule' | 'eventbridge' | 'invoke';
+  source: AsyncSource;
+  /**
+   * The other kinds of event the function's one event queue receives (a function with, say, sns and
+   * eventBridge events): each message is then told apart by its shape (lambdaEvent).
+   */
+  otherSources?: AsyncSource[];
   queue: string;
   subscriptionArn?: string;
   maximumRetryAttempts: number;
@@ -141,6 +148,15 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     if (!plan.queues.some((q) => q.name === queue)) plan.queues.push({ name: queue, attributes: { VisibilityTimeout: String(timeout + 5) } });
     return queue;
   };
+  /** One consumer per event queue, whatever kinds of event the function's events deliver to it. */
+  const consumeEventQueue = (functionKey: string, source: AsyncSource, queue: string) => {
+    const existing = plan.asyncConsumers.find((c) => c.queue === queue);
+    if (!existing) {
+      plan.asyncConsumers.push({ functionKey, functionName: functionNameOf(functionKey)!, source, queue, ...asyncRulesOf(config.functions[functionKey]) });
+      return;
+    }
+    if (existing.source !== source && !existing.otherSources?.includes(source)) existing.otherSources = [...(existing.otherSources ?? []), source];
+  };
 
   for (const [logicalId, resource] of Object.entries(resources)) {
     const p = (resolve(resource.Properties ?? {}) ?? {}) as Record<string, unknown>;
@@ -178,7 +194,6 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
 
   for (const [functionKey, fn] of Object.entries(config.functions)) {
     const functionName = functionNameOf(functionKey)!;
-    const asyncRules = asyncRulesOf(fn);
     const eventQueue = () => eventQueueOf(functionKey);
     for (const [index, event] of (fn.events ?? []).entries()) {
       if (event.sns) {
@@ -188,7 +203,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
         const queue = eventQueue();
         const filter = typeof sns === 'string' ? {} : planSnsFilter(`function ${functionKey}, sns event`, sns.filterPolicy, sns.filterPolicyScope);
         plan.subscriptions.push({ topic, queue, raw: false, ...filter });
-        plan.asyncConsumers.push({ functionKey, functionName, source: 'sns', queue, ...asyncRules });
+        consumeEventQueue(functionKey, 'sns', queue);
       }
       if (event.s3) {
         const s3 = event.s3 as { bucket: string; event?: string; rules?: Record<string, string>[] } | string;
@@ -198,7 +213,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
         const rules = Object.assign({}, ...(spec.rules ?? [])) as { prefix?: string; suffix?: string };
         const queue = eventQueue();
         plan.notifications.push({ bucket, queue, events: [spec.event ?? 's3:ObjectCreated:*'], prefix: rules.prefix, suffix: rules.suffix });
-        plan.asyncConsumers.push({ functionKey, functionName, source: 's3', queue, ...asyncRules });
+        consumeEventQueue(functionKey, 's3', queue);
       }
       if (event.schedule) {
         const schedule = event.schedule as string | { rate: string | string[]; enabled?: boolean; input?: unknown; name?: string };
@@ -208,8 +223,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
         for (const [i, expression] of [spec.rate].flat().entries()) {
           plan.schedules.push({ functionKey, ruleName: spec.name ?? `${functionName}-schedule-${i + 1}`, expression, queue, input: spec.input });
         }
-        if (!plan.asyncConsumers.some((c) => c.queue === queue))
-          plan.asyncConsumers.push({ functionKey, functionName, source: 'schedule', queue, ...asyncRules });
+        consumeEventQueue(functionKey, 'schedule', queue);
       }
       if (event.stream) plan.streamConsumers.push(planStreamEvent(event.stream, { functionKey, functionName, index }, { text }, plan.warnings));
     }
@@ -224,15 +238,7 @@ export function planLocalCloud(config: ServiceConfig, names: Omit<Names, 'region
     functionName: (functionKey) => functionNameOf(functionKey)!,
     eventQueueFor(functionKey) {
       const queue = eventQueueOf(functionKey);
-      if (!plan.asyncConsumers.some((c) => c.queue === queue)) {
-        plan.asyncConsumers.push({
-          functionKey,
-          functionName: functionNameOf(functionKey)!,
-          source: 'eventbridge',
-          queue,
-          ...asyncRulesOf(config.functions[functionKey]),
-        });
-      }
+      consumeEventQueue(functionKey, 'eventbridge', queue);
       return queue;
     },
   });

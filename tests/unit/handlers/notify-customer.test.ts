@@ -1,4 +1,4 @@
-import type { SNSEvent } from 'aws-lambda';
+import type { EventBridgeEvent, SNSEvent } from 'aws-lambda';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type * as NotifyCustomerModule from '../../../handlers/notify-customer';
 import type { Order, OrderStatus } from '../../../lib/orders/order';
@@ -25,7 +25,7 @@ async function storeIn(order: Order, path: OrderStatus[]): Promise<void> {
   for (const status of path) current = (await orders.transition(current, status, new Date('2026-11-22T10:00:02.500Z'))).order;
 }
 
-const invoke = (event: SNSEvent) => handler(event, lambdaContext('notifyCustomer'));
+const invoke = (event: SNSEvent | EventBridgeEvent<string, unknown>) => handler(event, lambdaContext('notifyCustomer'));
 const notification = async (orderId: string, status: string) =>
   (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: `ORDER#${orderId}`, sk: `NOTIFICATION#${status}` } }))).Item;
 const notificationCount = () => countItems(table, (item) => String(item.sk).startsWith('NOTIFICATION#'));
@@ -90,5 +90,34 @@ describe('notifyCustomer (SNS terminal order events)', () => {
 
   it('throws for an order that does not exist', async () => {
     await expect(invoke(eventFor('00000000-0000-4000-8000-000000000000', 'OrderConfirmed'))).rejects.toThrow('does not exist');
+  });
+});
+
+describe("notifyCustomer (fulfilOrder's success record on the integration bus)", () => {
+  type ShippedEvent = EventBridgeEvent<string, { responsePayload: Record<string, unknown> }>;
+
+  it('writes the shipped e-mail of the sample order, with its carrier and tracking id, once', async () => {
+    await invoke(fixture('notifyCustomer.shipped'));
+    const first = await notification(SAMPLE.confirmedOrderId, 'SHIPPED');
+    await invoke(fixture('notifyCustomer.shipped'));
+
+    expect(first).toMatchObject({
+      orderId: SAMPLE.confirmedOrderId,
+      customerId: SAMPLE.customerId,
+      status: 'SHIPPED',
+      subject: 'Your order has shipped',
+      body: `Your order has shipped: order ${SAMPLE.confirmedOrderId}, 2 item(s), with DHL, tracking id DHL-140994130121.`,
+    });
+    expect(await notification(SAMPLE.confirmedOrderId, 'SHIPPED')).toEqual(first);
+  });
+
+  it('throws on a failure record or a payload that is not a shipment, naming the fields', async () => {
+    const failure = fixture<ShippedEvent>('notifyCustomer.shipped');
+    failure['detail-type'] = 'Lambda Function Invocation Result - Failure';
+    const notShipped = fixture<ShippedEvent>('notifyCustomer.shipped');
+    notShipped.detail.responsePayload = { ...notShipped.detail.responsePayload, status: 'CONFIRMED', trackingId: undefined };
+
+    await expect(invoke(failure)).rejects.toThrow('Malformed order event: detail-type');
+    await expect(invoke(notShipped)).rejects.toThrow('Malformed order event: detail.responsePayload.status, detail.responsePayload.trackingId');
   });
 });

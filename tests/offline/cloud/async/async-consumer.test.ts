@@ -1,4 +1,5 @@
 import '../../support/quiet-sdk';
+import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { localClients, type LocalClients } from '../../../../offline/cloud/provision/clients';
@@ -83,6 +84,36 @@ describe('lambdaEvent', () => {
     };
 
     expect(lambdaEvent({ source: 's3' }, JSON.stringify(testEvent))).toBe('skip');
+  });
+
+  describe('on an event queue that several kinds of event share (a function with sns and eventBridge events, say)', () => {
+    const EVENTBRIDGE_EVENT = { version: '0', id: 'e-1', 'detail-type': 'OrderConfirmed', source: 'shop', detail: { orderId: 'o-1' } };
+    const S3_EVENT = { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'k' } } }] };
+
+    it('wraps an SNS envelope as the SNS event and hands EventBridge events over as they are, whichever kind planned the queue', () => {
+      for (const plan of [
+        { source: 'sns' as const, otherSources: ['eventbridge' as const] },
+        { source: 'eventbridge' as const, otherSources: ['sns' as const] },
+      ]) {
+        expect(lambdaEvent(plan, JSON.stringify(ENVELOPE))).toMatchObject({ Records: [{ EventSource: 'aws:sns', Sns: { Message: ENVELOPE.Message } }] });
+        expect(lambdaEvent(plan, JSON.stringify(EVENTBRIDGE_EVENT))).toEqual(EVENTBRIDGE_EVENT);
+        expect(lambdaEvent(plan, '"text from an input template"')).toBe('text from an input template');
+        expect(lambdaEvent(plan, 'raw text from an input template')).toBe('raw text from an input template');
+      }
+    });
+
+    it("tells S3 notifications (and S3's test event) from scheduled events", () => {
+      const plan = { source: 'schedule' as const, otherSources: ['s3' as const] };
+      const scheduled = { version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
+
+      expect(lambdaEvent(plan, JSON.stringify(S3_EVENT))).toEqual(S3_EVENT);
+      expect(lambdaEvent(plan, JSON.stringify({ Event: 's3:TestEvent' }))).toBe('skip');
+      expect(lambdaEvent(plan, JSON.stringify(scheduled))).toEqual(scheduled);
+    });
+
+    it('does not take an EventBridge event for an SNS envelope when the function has no sns event', () => {
+      expect(lambdaEvent({ source: 'eventbridge', otherSources: ['s3'] }, JSON.stringify(ENVELOPE))).toEqual(ENVELOPE);
+    });
   });
 
   it('hands an unparsable body over unchanged, so that the function fails on it visibly', () => {
@@ -175,6 +206,31 @@ describe("startAsyncConsumer: Lambda's asynchronous invocation, against a fake L
     await eventually(async () => ((await inQueue(fn.queueUrl)) === 0 ? true : undefined), 'the event to be deleted');
     expect(lambda.invocations(fn.plan.functionName)).toHaveLength(1);
     expect(await cloud.drain(fn.failuresUrl)).toEqual([]);
+  });
+
+  it('invokes a function with both SNS and EventBridge events in its event queue, each with the event of its kind', async () => {
+    const fn = await eventQueueFunction({ otherSources: ['eventbridge'] });
+    const bus = `${fn.plan.functionKey}-bus`;
+    await cloud.sdk.eventbridge.send(new CreateEventBusCommand({ Name: bus }));
+    await cloud.sdk.eventbridge.send(new PutRuleCommand({ Name: 'to-fn', EventBusName: bus, EventPattern: JSON.stringify({ source: ['shop'] }) }));
+    await cloud.sdk.eventbridge.send(new PutTargetsCommand({ Rule: 'to-fn', EventBusName: bus, Targets: [{ Id: 'fn', Arn: cloud.queueArn(fn.plan.queue) }] }));
+    lambda.script(fn.plan.functionName, succeed(null));
+    start(fn.plan);
+
+    await fn.publish('{"orderId":"o-sns"}');
+    await cloud.sdk.eventbridge.send(
+      new PutEventsCommand({ Entries: [{ EventBusName: bus, Source: 'shop', DetailType: 'OrderConfirmed', Detail: '{"orderId":"o-eb"}' }] }),
+    );
+
+    const calls = await eventually(
+      () => (lambda.invocations(fn.plan.functionName).length >= 2 ? lambda.invocations(fn.plan.functionName) : undefined),
+      'both invocations',
+    );
+    const sns = calls.find((call) => call.event.Records);
+    const eventBridge = calls.find((call) => call.event.source);
+    expect(sns?.event.Records[0]).toMatchObject({ EventSource: 'aws:sns', Sns: { TopicArn: fn.topicArn, Message: '{"orderId":"o-sns"}' } });
+    expect(eventBridge?.event).toMatchObject({ source: 'shop', 'detail-type': 'OrderConfirmed', detail: { orderId: 'o-eb' } });
+    expect(eventBridge?.event).not.toHaveProperty('Records');
   });
 
   it('invokes the events that wait together side by side, as Lambda runs concurrent invocations, and deletes them all', async () => {

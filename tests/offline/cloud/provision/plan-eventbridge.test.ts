@@ -63,6 +63,25 @@ describe('planEventBridge, through planLocalCloud', () => {
     ]);
   });
 
+  it('gives a function with sns and eventBridge events one consumer of its event queue, which knows both kinds', () => {
+    const plan = planLocalCloud(
+      service({
+        notify: {
+          events: [
+            { sns: { arn: 'arn:aws:sns:us-east-1:000000000000:shop-events', topicName: 'shop-events' } },
+            { eventBridge: { eventBus: 'orders', pattern: { source: ['lambda'] } } },
+            { schedule: 'rate(1 hour)' },
+          ],
+        },
+      }),
+      NAMES,
+    );
+
+    expect(plan.asyncConsumers).toEqual([
+      expect.objectContaining({ functionKey: 'notify', source: 'sns', otherSources: ['schedule', 'eventbridge'], queue: eventQueue('notify') }),
+    ]);
+  });
+
   it.each([
     ['a bus ARN', 'arn:aws:events:us-east-1:000000000000:event-bus/orders'],
     ['Ref to a bus resource', { Ref: 'OrdersBus' }],

@@ -35,11 +35,14 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
         'orderflow-local-aggregate-activity-failures',
         'orderflow-local-expire-stale-orders-failures',
         'orderflow-local-daily-report-failures',
+        'orderflow-local-fulfil-order-failures',
+        'orderflow-local-high-value-review',
         eventQueue('reserveInventory'),
         eventQueue('notifyCustomer'),
         eventQueue('importOrders'),
         eventQueue('expireStaleOrders'),
         eventQueue('dailyReport'),
+        eventQueue('fulfilOrder'),
       ].sort(),
     );
   });
@@ -59,7 +62,7 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
   });
 
   it("gives each event queue a visibility timeout longer than its function's timeout", () => {
-    for (const key of ['reserveInventory', 'notifyCustomer', 'importOrders', 'expireStaleOrders', 'dailyReport']) {
+    for (const key of ['reserveInventory', 'notifyCustomer', 'importOrders', 'expireStaleOrders', 'dailyReport', 'fulfilOrder']) {
       const queue = plan.queues.find((q) => q.name === eventQueue(key))!;
 
       expect(Number(queue.attributes.VisibilityTimeout)).toBeGreaterThan(functionTimeout(key));
@@ -144,7 +147,7 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
     ]);
   });
 
-  it("runs each SNS, S3 and schedule function as an async consumer with the function's retries, event age and on-failure destination", () => {
+  it("runs each SNS, S3, schedule and EventBridge function as an async consumer with the function's retries, event age and on-failure destination", () => {
     const rules = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 };
 
     expect([...plan.asyncConsumers].sort((a, b) => a.functionKey.localeCompare(b.functionKey))).toEqual([
@@ -165,6 +168,15 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
         onFailure: { kind: 'sqs', arn: sqsArn('orderflow-local-expire-stale-orders-failures'), name: 'orderflow-local-expire-stale-orders-failures' },
       },
       {
+        functionKey: 'fulfilOrder',
+        functionName: 'orderflow-local-fulfilOrder',
+        source: 'eventbridge',
+        queue: eventQueue('fulfilOrder'),
+        ...rules,
+        onSuccess: { kind: 'eventbridge', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/orderflow-local', name: 'orderflow-local' },
+        onFailure: { kind: 'sqs', arn: sqsArn('orderflow-local-fulfil-order-failures'), name: 'orderflow-local-fulfil-order-failures' },
+      },
+      {
         functionKey: 'importOrders',
         functionName: 'orderflow-local-importOrders',
         source: 's3',
@@ -176,6 +188,8 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
         functionKey: 'notifyCustomer',
         functionName: 'orderflow-local-notifyCustomer',
         source: 'sns',
+        // fulfilOrder's success records arrive from the bus in the same event queue.
+        otherSources: ['eventbridge'],
         queue: eventQueue('notifyCustomer'),
         ...rules,
         onFailure: { kind: 'sqs', arn: sqsArn('orderflow-local-notify-customer-failures'), name: 'orderflow-local-notify-customer-failures' },
