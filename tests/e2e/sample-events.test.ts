@@ -21,8 +21,8 @@ afterAll(() => lambda.destroy());
 const item = async (orderId: string, sk: string) =>
   (await dynamo.send(new GetCommand({ TableName: TABLE, Key: { pk: `ORDER#${orderId}`, sk }, ConsistentRead: true }))).Item;
 
-async function invokeWithSample(functionKey: string): Promise<unknown> {
-  const Payload = readFileSync(join(__dirname, '..', '..', 'events', `${functionKey}.json`));
+async function invokeWithSample(functionKey: string, file = `${functionKey}.json`): Promise<unknown> {
+  const Payload = readFileSync(join(__dirname, '..', '..', 'events', file));
   const { FunctionError, Payload: answer } = await lambda.send(new InvokeCommand({ FunctionName: `orderflow-local-${functionKey}`, Payload }));
   const text = Buffer.from(answer ?? []).toString('utf8');
   if (FunctionError) throw new Error(`${functionKey} failed on its sample event: ${text}`);
@@ -60,6 +60,29 @@ describe('the sample events of events/, against the seeded local cloud', () => {
       customerId: SAMPLE.customerId,
       status: 'CONFIRMED',
       subject: 'Your order is confirmed',
+    });
+  });
+
+  it('fulfilOrder.json ships the CONFIRMED sample order, and a second run returns the same shipment', async () => {
+    expect(await item(SAMPLE.confirmedOrderId, 'FULFILMENT')).toBeUndefined();
+
+    const shipped = await invokeWithSample('fulfilOrder');
+
+    const expected = { orderId: SAMPLE.confirmedOrderId, customerId: SAMPLE.customerId, status: 'SHIPPED', carrier: 'DHL', trackingId: 'DHL-140994130121' };
+    expect(shipped).toMatchObject(expected);
+    expect(await item(SAMPLE.confirmedOrderId, 'FULFILMENT')).toMatchObject(expected);
+    expect(await invokeWithSample('fulfilOrder')).toEqual(shipped);
+  });
+
+  it('notifyCustomer.shipped.json writes the shipped e-mail of the CONFIRMED sample order', async () => {
+    expect(await item(SAMPLE.confirmedOrderId, 'NOTIFICATION#SHIPPED')).toBeUndefined();
+
+    await invokeWithSample('notifyCustomer', 'notifyCustomer.shipped.json');
+
+    expect(await item(SAMPLE.confirmedOrderId, 'NOTIFICATION#SHIPPED')).toMatchObject({
+      customerId: SAMPLE.customerId,
+      status: 'SHIPPED',
+      subject: 'Your order has shipped',
     });
   });
 });
