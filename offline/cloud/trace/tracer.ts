@@ -29,7 +29,10 @@ export function createTracer(options: { limit: number; mode: 'embedded' | 'docke
       const keys = keysOfResponse(hop.response, keysOfEvent(hop.event));
       describeTrigger(hop);
       if (hop.trigger === 'http') {
-        const http: Hop = { kind: 'http', at: hop.at, outcome: hop.outcome, function: hop.function, method: hop.method, path: hop.path, status: hop.status };
+        // At the request's arrival (API Gateway's timeEpoch), before its authorizer ran.
+        const context = (hop.event as { requestContext?: { timeEpoch?: unknown } }).requestContext;
+        const at = typeof context?.timeEpoch === 'number' ? Math.min(context.timeEpoch, hop.at) : hop.at;
+        const http: Hop = { kind: 'http', at, outcome: hop.outcome, function: hop.function, method: hop.method, path: hop.path, status: hop.status };
         store.record(http, keys);
       }
       store.record(hop, keys);
@@ -63,7 +66,7 @@ export function describeTrigger(hop: Hop): void {
   if (hop.trigger || !event || typeof event !== 'object') return;
   const records = Array.isArray(event.Records) ? (event.Records as Record<string, unknown>[]) : undefined;
   if (records) {
-    const source = String(records[0]?.eventSource ?? records[0]?.EventSource ?? '');
+    const source = text(records[0]?.eventSource) ?? text(records[0]?.EventSource) ?? '';
     hop.trigger = source.replace(/^aws:/, '') || 'invoke';
     if (hop.trigger === 'sqs' && hop.attempt === undefined) {
       hop.attempt = Math.max(...records.map((r) => Number((r.attributes as Record<string, string> | undefined)?.ApproximateReceiveCount ?? 1)));
@@ -71,10 +74,14 @@ export function describeTrigger(hop: Hop): void {
     return;
   }
   const context = event.requestContext as Record<string, unknown> | undefined;
+  if (context && (event.type === 'REQUEST' || event.type === 'TOKEN')) {
+    hop.trigger = 'authorizer';
+    return;
+  }
   if (context && 'headers' in event) {
     hop.trigger = 'http';
-    hop.method = String((context.http as Record<string, unknown> | undefined)?.method ?? event.httpMethod ?? '');
-    hop.path = String(event.rawPath ?? event.path ?? '');
+    hop.method = text((context.http as Record<string, unknown> | undefined)?.method) ?? text(event.httpMethod);
+    hop.path = text(event.rawPath) ?? text(event.path);
     const response = hop.response as { statusCode?: number } | undefined;
     hop.status = hop.outcome === 'ok' ? (response?.statusCode ?? 200) : 500;
     return;
@@ -82,3 +89,5 @@ export function describeTrigger(hop: Hop): void {
   if ('detail-type' in event) hop.trigger = event['detail-type'] === 'Scheduled Event' ? 'schedule' : 'eventbridge';
   else hop.trigger = 'invoke';
 }
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
