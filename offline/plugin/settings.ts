@@ -28,6 +28,8 @@ export type LocalCloudSettings = {
   /** An OpenAPI document (JSON) of the service, relative to it, served at GET /openapi.json on `openapiPort`. */
   openapi?: string;
   openapiPort: number;
+  /** The console: `traces` is how many traces it keeps (the last N); 0 turns tracing off (LOCAL_CLOUD_TRACES overrides it). */
+  console: { traces: number };
 };
 
 export const DEFAULT_SETTINGS: LocalCloudSettings = {
@@ -45,6 +47,7 @@ export const DEFAULT_SETTINGS: LocalCloudSettings = {
   fresh: false,
   environment: {},
   openapiPort: 3004,
+  console: { traces: 200 },
 };
 
 /** The account id both LocalStack and ElasticMQ use by default. */
