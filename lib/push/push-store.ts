@@ -22,7 +22,12 @@ export function pushStore(tableName: string, ttlSeconds: number) {
   const connection = async (connectionId: string): Promise<Connection | undefined> => {
     const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: connectionKey(connectionId), ConsistentRead: true }));
     if (!Item) return undefined;
-    return { connectionId, customerId: Item.customerId as string, connectedAt: Item.connectedAt as string, orderIds: [...((Item.orderIds as Set<string>) ?? [])] };
+    return {
+      connectionId,
+      customerId: Item.customerId as string,
+      connectedAt: Item.connectedAt as string,
+      orderIds: [...((Item.orderIds as Set<string>) ?? [])],
+    };
   };
 
   return {
@@ -30,7 +35,10 @@ export function pushStore(tableName: string, ttlSeconds: number) {
 
     async saveConnection(connectionId: string, customerId: string, now: Date): Promise<void> {
       await dynamo.send(
-        new PutCommand({ TableName: tableName, Item: { ...connectionKey(connectionId), connectionId, customerId, connectedAt: now.toISOString(), ttl: ttl(now) } }),
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...connectionKey(connectionId), connectionId, customerId, connectedAt: now.toISOString(), ttl: ttl(now) },
+        }),
       );
     },
 
@@ -46,7 +54,13 @@ export function pushStore(tableName: string, ttlSeconds: number) {
       );
       const order = Items.find((item) => item.sk === 'ORDER');
       if (!order) return undefined;
-      return { customerId: order.customerId as string, current: currentStatus(order, Items.find((item) => item.sk === 'FULFILMENT')) };
+      return {
+        customerId: order.customerId as string,
+        current: currentStatus(
+          order,
+          Items.find((item) => item.sk === 'FULFILMENT'),
+        ),
+      };
     },
 
     /** Files the order under its connection (still there), so that the connection's removal finds it, then the subscription. */

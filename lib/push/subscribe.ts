@@ -22,7 +22,9 @@ export function parseClientMessage(body: string | undefined): SubscribeRequest |
     return errorMessage('UNKNOWN_ACTION', `Unknown action ${JSON.stringify(action ?? null)}; the only action is "subscribe".`);
   }
   if (typeof orderId !== 'string' || orderId.length === 0 || orderId.length > MAX_ORDER_ID_LENGTH) {
-    return errorMessage('VALIDATION_FAILED', 'The message is not valid.', [{ field: 'orderId', message: `must be a string of 1 to ${MAX_ORDER_ID_LENGTH} characters` }]);
+    return errorMessage('VALIDATION_FAILED', 'The message is not valid.', [
+      { field: 'orderId', message: `must be a string of 1 to ${MAX_ORDER_ID_LENGTH} characters` },
+    ]);
   }
   return { action, orderId };
 }
