@@ -2,19 +2,13 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { customerFromAuthorization } from '../lib/auth/verify-token';
-import { loadJwtSecret } from '../lib/auth/jwt-secret';
+import { jwtSecretOnce } from '../lib/auth/jwt-secret';
 import { logger } from '../lib/logger';
 import { traceInvocations } from '../lib/tracer';
 
 type Result = APIGatewaySimpleAuthorizerWithContextResult<{ customerId: string }>;
 
-// Loaded once per container; a failed load is retried on the next request rather than cached.
-let secret: Promise<Uint8Array> | undefined;
-const jwtSecret = () =>
-  (secret ??= loadJwtSecret().catch((error: unknown) => {
-    secret = undefined;
-    throw error;
-  }));
+const jwtSecret = jwtSecretOnce();
 
 /** HTTP API simple-response authorizer: it answers yes or no and never throws. */
 export const handler = middy<APIGatewayRequestAuthorizerEventV2, Result>()

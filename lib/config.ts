@@ -10,6 +10,7 @@ const schema = z.object({
   INTEGRATION_BUS_NAME: z.string().check(z.minLength(1)),
   PENDING_ORDER_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 900),
   DEAD_LETTER_AFTER_RECEIVES: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  WEBSOCKET_API_ENDPOINT: z.optional(z.url()),
 });
 
 export type Config = {
@@ -23,6 +24,10 @@ export type Config = {
   pendingOrderTtlSeconds: number;
   /** The maxReceiveCount of the queue a function consumes, where it has one (processPayment). */
   deadLetterAfterReceives?: number;
+  /** Where WebSocket connections are posted to (the API's stage URL), where a function posts (pushOrderStatus). */
+  websocketApiEndpoint?: string;
+  /** How long a WebSocket connection and its subscriptions are kept: API Gateway closes a connection after 2 hours. */
+  websocketConnectionTtlSeconds: number;
   /** Largest HTTP body we accept; API Gateway allows 10 MB, an order never needs more than this. */
   maxBodyBytes: number;
   /** Largest CSV import we process. */
@@ -46,6 +51,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     integrationBusName: e.INTEGRATION_BUS_NAME,
     pendingOrderTtlSeconds: e.PENDING_ORDER_TTL_SECONDS,
     deadLetterAfterReceives: e.DEAD_LETTER_AFTER_RECEIVES,
+    websocketApiEndpoint: e.WEBSOCKET_API_ENDPOINT,
+    websocketConnectionTtlSeconds: 3 * 3600,
     maxBodyBytes: 64 * 1024,
     maxImportBytes: 1024 * 1024,
     uploadUrlTtlSeconds: 300,

@@ -10,11 +10,13 @@ import { dynamo } from '../lib/aws/dynamodb';
 import { s3 } from '../lib/aws/s3';
 import { productKey } from '../lib/catalog/catalog-store';
 import { SAMPLE_CATALOG } from '../lib/catalog/sample-catalog';
+import { loadConfig } from '../lib/config';
 import { importObjectKey, type ImportRecord } from '../lib/imports/import-record';
 import { stockStore } from '../lib/inventory/stock-store';
 import type { Order } from '../lib/orders/order';
 import { orderStore } from '../lib/orders/order-store';
 import { paymentLedger } from '../lib/payments/ledger';
+import { pushStore } from '../lib/push/push-store';
 import type { LocalCloudSeedContext } from '../offline/cloud/provision/seed-module';
 
 /** Puts an item unless one with its key is there; resolves to whether it wrote. */
@@ -107,6 +109,11 @@ async function seedSamples(
     const reservation = await stockStore(tableName).reserveAndConfirm(confirmedSample, now);
     if (reservation.outcome !== 'CONFIRMED') throw new Error(`The sample order ${confirmedSample.orderId} could not be confirmed (${reservation.outcome})`);
   }
+
+  // The WebSocket connection wsSubscribe.json subscribes from, open as wsConnect.json opens it (no client
+  // listens on it: a push to it finds it gone and removes it).
+  const connectionId: string = readEvent('wsSubscribe.json').requestContext.connectionId;
+  await pushStore(tableName, loadConfig(process.env).websocketConnectionTtlSeconds).saveConnection(connectionId, customerId, now);
 
   if (await put({ pk: `IMPORT#${record.importId}`, sk: 'IMPORT', ...record })) {
     // Uploading it fires the S3 trigger, as a customer's upload would.

@@ -13,3 +13,13 @@ export async function loadJwtSecret(env: NodeJS.ProcessEnv = process.env, client
   if (!Parameter?.Value) throw new Error(`SSM parameter ${name} is empty`);
   return new TextEncoder().encode(Parameter.Value);
 }
+
+/** The secret, loaded once per container; a failed load is retried on the next call rather than cached. */
+export function jwtSecretOnce(load: () => Promise<Uint8Array> = () => loadJwtSecret()): () => Promise<Uint8Array> {
+  let secret: Promise<Uint8Array> | undefined;
+  return () =>
+    (secret ??= load().catch((error: unknown) => {
+      secret = undefined;
+      throw error;
+    }));
+}

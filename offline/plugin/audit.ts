@@ -117,6 +117,7 @@ function auditEvent(functionKey: string, event: unknown): string[] {
   if (event === null || typeof event !== 'object') return [];
   const warnings: string[] = [];
   for (const [type, spec] of Object.entries(event)) {
+    if (type === 'websocket') warnings.push(...auditWebsocket(functionKey, spec));
     if (RUN_BY_SERVERLESS_OFFLINE.includes(type)) continue;
     const supported = EVENT_PROPERTIES[type];
     if (!supported) {
@@ -140,6 +141,18 @@ function auditEvent(functionKey: string, event: unknown): string[] {
     }
   }
   return warnings;
+}
+
+/**
+ * serverless-offline runs websocket routes ($connect, $disconnect, $default, custom ones, two-way
+ * routes, the @connections API) as API Gateway does, but for one thing it skips without a word: a
+ * $connect authorizer's identitySource. API Gateway refuses a connection without it (401) before
+ * calling the authorizer; serverless-offline calls the authorizer anyway.
+ */
+function auditWebsocket(functionKey: string, spec: unknown): string[] {
+  const authorizer = spec !== null && typeof spec === 'object' ? (spec as { authorizer?: unknown }).authorizer : undefined;
+  if (authorizer === null || typeof authorizer !== 'object' || !('identitySource' in authorizer)) return [];
+  return [`${functionKey}: websocket.authorizer.identitySource is not run locally (the authorizer is called even without it)`];
 }
 
 function deployOnlySummary(counts: Map<string, number>): string {

@@ -13,7 +13,7 @@ type Serverless = {
   service: ServiceConfig & {
     custom?: {
       localCloud?: Partial<LocalCloudSettings>;
-      'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string };
+      'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string; websocketPort?: number | string };
       'serverless-offline-sqs'?: Record<string, unknown>;
     };
   };
@@ -243,8 +243,11 @@ export class LocalCloudPlugin {
     const s = this.settings();
     const seconds = process.uptime().toFixed(1);
     const openapi = this.cloud?.openapiUrl ? ` · OpenAPI ${this.cloud.openapiUrl}` : '';
+    // serverless-offline serves the WebSocket API (and its @connections endpoint) when a function has a websocket event.
+    const hasWebsocket = Object.values(this.serverless.service.functions).some((fn) => fn.events?.some((event) => 'websocket' in event));
+    const websocket = hasWebsocket ? ` · WebSocket ws://127.0.0.1:${offline.websocketPort ?? 3001}` : '';
     this.utils.log.notice(
-      `${this.serverless.service.service} local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}${openapi}`,
+      `${this.serverless.service.service} local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort}${websocket} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}${openapi}`,
     );
   }
 

@@ -21,8 +21,10 @@ import {
   checkPointInTimeRecovery,
   checkQueueAlarms,
   checkVisibilityTimeouts,
+  describeResource,
   lambdaFunctions,
   target,
+  resourcesOfType,
   type Grants,
   type LambdaFunction,
   type Template,
@@ -118,6 +120,28 @@ const CODE_GRANTS: Record<string, Grants> = {
     'events:PutEvents': [BUS],
     ...sendsFailuresTo('FulfilOrderFailuresQueue'),
   },
+  // lib/push/connect: the JWT secret (as authorize), push-store saveConnection
+  wsConnect: {
+    'ssm:GetParameter': ['arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/orderflow/prod/auth-jwt-secret'],
+    'dynamodb:PutItem': [TABLE],
+  },
+  // push-store removeConnection: the connection (Get), then it and its subscriptions (Delete)
+  wsDisconnect: { 'dynamodb:GetItem': [TABLE], 'dynamodb:DeleteItem': [TABLE] },
+  // push-store connection (Get), order (Query of its partition), subscribe (Update of the connection, Put)
+  wsSubscribe: { 'dynamodb:GetItem': [TABLE], 'dynamodb:Query': [TABLE], 'dynamodb:PutItem': [TABLE], 'dynamodb:UpdateItem': [TABLE] },
+  // push-store subscribers (Query), removeConnection (Get, Delete); PostToConnection on this stage's
+  // connections only; the DynamoDB stream event source (the plugin's grants, on the stream ARN alone)
+  pushOrderStatus: {
+    'dynamodb:Query': [TABLE],
+    'dynamodb:GetItem': [TABLE],
+    'dynamodb:DeleteItem': [TABLE],
+    'execute-api:ManageConnections': ['arn:aws:execute-api:AWS::Region:AWS::AccountId:WebsocketsApi/prod/POST/@connections/*'],
+    'dynamodb:GetRecords': [`${TABLE}.StreamArn`],
+    'dynamodb:GetShardIterator': [`${TABLE}.StreamArn`],
+    'dynamodb:DescribeStream': [`${TABLE}.StreamArn`],
+    'dynamodb:ListStreams': [`${TABLE}.StreamArn`],
+    ...sendsFailuresTo('PushOrderStatusFailuresQueue'),
+  },
   // activity-store day; the report object
   dailyReport: { 'dynamodb:Query': [TABLE], 's3:PutObject': ['arn:aws:s3:::orderflow-prod-reports/reports/*'], ...sendsFailuresTo('DailyReportFailuresQueue') },
 };
@@ -142,7 +166,7 @@ beforeAll(() => {
 afterAll(() => prod?.cleanup());
 
 describe('sls package --stage prod', () => {
-  test('packages the 16 functions, one zip each, for nodejs22.x', () => {
+  test('packages the 20 functions, one zip each, for nodejs22.x', () => {
     expect([...functions.keys()].sort()).toEqual(Object.keys(EXPECTED_GRANTS).sort());
     const zips = fs.readdirSync(prod.packageDir).filter((file) => file.endsWith('.zip'));
     expect(zips.sort()).toEqual([...functions.keys()].map((name) => `${name}.zip`).sort());
@@ -264,6 +288,19 @@ describe('sls package --stage prod', () => {
         Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['HighValueOrderRule', 'Arn'] } } },
       },
     ]);
+  });
+
+  test('pushOrderStatus posts to this stage of the WebSocket API, which the websocket routes make', () => {
+    const endpoint = functions.get('pushOrderStatus')!.resource.Properties.Environment.Variables.WEBSOCKET_API_ENDPOINT;
+    expect(describeResource(endpoint)).toBe('https://WebsocketsApi.execute-api.AWS::Region.amazonaws.com/prod');
+    expect(template.Resources.WebsocketsApi.Properties).toMatchObject({ ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
+    const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route')
+      .filter(([, route]) => describeResource(route.Properties.ApiId) === 'WebsocketsApi')
+      .map(([, route]) => route.Properties.RouteKey);
+    expect(routes.sort()).toEqual(['$connect', '$default', '$disconnect', 'subscribe']);
+    const stream = template.Resources.PushOrderStatusEventSourceMappingDynamodbOrdersTable.Properties;
+    expect(stream).toMatchObject({ BisectBatchOnFunctionError: true, FunctionResponseTypes: ['ReportBatchItemFailures'], StartingPosition: 'LATEST' });
+    expect(template.Resources.OrdersTable.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
   });
 
   test('the JWT secret is read from SSM at init, never carried by the template', () => {

@@ -29,13 +29,17 @@ export function target(value: unknown): string | undefined {
 
 /**
  * A resource in an IAM statement, as one comparable string: a Ref or GetAtt becomes the logical id
- * ("OrdersTable"), a Join of one with a suffix becomes "OrdersTable/index/gsi1", a Sub its template.
+ * ("OrdersTable"; "OrdersTable.StreamArn" for another attribute), a Join of one with a suffix becomes
+ * "OrdersTable/index/gsi1", a Sub its template.
  */
 export function describeResource(value: unknown): string {
   if (typeof value === 'string') return value;
+  const object = value as Record<string, any>;
+  // An attribute other than the ARN names something else of the resource: its stream ("OrdersTable.StreamArn").
+  const attribute = Array.isArray(object?.['Fn::GetAtt']) ? String(object['Fn::GetAtt'][1]) : undefined;
+  if (attribute && attribute !== 'Arn') return `${target(value)}.${attribute}`;
   const logicalId = target(value);
   if (logicalId) return logicalId;
-  const object = value as Record<string, any>;
   if (object?.['Fn::Sub'] !== undefined) return String(Array.isArray(object['Fn::Sub']) ? object['Fn::Sub'][0] : object['Fn::Sub']);
   if (Array.isArray(object?.['Fn::Join'])) {
     const [separator, parts] = object['Fn::Join'] as [string, unknown[]];

@@ -85,4 +85,25 @@ describe('the sample events of events/, against the seeded local cloud', () => {
       subject: 'Your order has shipped',
     });
   });
+
+  it('the WebSocket events open the sample connection, subscribe it to the sample order, push to it and close it', async () => {
+    const connectionId = 'Sq4ZZe5XIAMCJTg=';
+    const connection = async () =>
+      (await dynamo.send(new GetCommand({ TableName: TABLE, Key: { pk: `CONNECTION#${connectionId}`, sk: 'CONNECTION' }, ConsistentRead: true }))).Item;
+
+    // The sample token is signed with the local stage's default secret; this local cloud has a secret of
+    // its own (E2E_ENV), so it refuses it, as it should. The seed left the connection open anyway.
+    expect(await invokeWithSample('wsConnect')).toEqual({ statusCode: 403, body: '' });
+    expect(await connection()).toMatchObject({ customerId: SAMPLE.customerId });
+
+    const subscribed = (await invokeWithSample('wsSubscribe')) as { statusCode: number; body: string };
+    expect(JSON.parse(subscribed.body)).toMatchObject({ orderId: SAMPLE.orderId, status: expect.any(String), at: expect.any(String) });
+    expect(await item(SAMPLE.orderId, `CONNECTION#${connectionId}`)).toBeUndefined(); // subscriptions have a partition of their own
+    expect(await connection()).toMatchObject({ orderIds: new Set([SAMPLE.orderId]) });
+
+    expect(await invokeWithSample('pushOrderStatus')).toEqual({ batchItemFailures: [] });
+
+    expect(await invokeWithSample('wsDisconnect')).toEqual({ statusCode: 200, body: '' });
+    expect(await connection()).toBeUndefined();
+  });
 });

@@ -15,6 +15,14 @@ describe('auditService: one warning line per thing the local cloud does not run'
     ['an event in its short form, as an intrinsic function', withEvent({ sns: { 'Fn::Sub': 'arn:aws:sns:${AWS::Region}:${AWS::AccountId}:topic' } }), []],
     ['events serverless-offline runs, whatever their properties', withEvent({ httpApi: { method: 'GET', path: '/', authorizer: { name: 'x' } } }), []],
     ['a websocket route', withEvent({ websocket: { route: '$connect' } }), []],
+    ['a two-way websocket route', withEvent({ websocket: { route: 'subscribe', routeResponseSelectionExpression: '$default' } }), []],
+    ['a websocket route in its short form', withEvent({ websocket: '$disconnect' }), []],
+    ['a websocket authorizer', withEvent({ websocket: { route: '$connect', authorizer: { name: 'auth' } } }), []],
+    [
+      "a websocket authorizer's identity source",
+      withEvent({ websocket: { route: '$connect', authorizer: { name: 'auth', identitySource: ['route.request.querystring.token'] } } }),
+      ['worker: websocket.authorizer.identitySource is not run locally (the authorizer is called even without it)'],
+    ],
     [
       'an unsupported stream property',
       withEvent({ stream: { type: 'kinesis', arn: 'arn', tumblingWindowInSeconds: 30 } }),

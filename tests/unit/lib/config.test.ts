@@ -23,7 +23,15 @@ describe('loadConfig', () => {
       maxBodyBytes: 65536,
       maxImportBytes: 1048576,
       uploadUrlTtlSeconds: 300,
+      websocketConnectionTtlSeconds: 10800,
     });
+  });
+
+  it("reads the WebSocket API's stage URL where a function posts to connections, and refuses one that is not a URL", () => {
+    expect(loadConfig({ ...complete, WEBSOCKET_API_ENDPOINT: 'https://abc123.execute-api.us-east-1.amazonaws.com/prod' }).websocketApiEndpoint).toBe(
+      'https://abc123.execute-api.us-east-1.amazonaws.com/prod',
+    );
+    expect(() => loadConfig({ ...complete, WEBSOCKET_API_ENDPOINT: 'abc123' })).toThrow('WEBSOCKET_API_ENDPOINT');
   });
 
   it('defaults the pending-order deadline to 900 seconds', () => {
