@@ -37,6 +37,7 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
         'orderflow-local-daily-report-failures',
         'orderflow-local-fulfil-order-failures',
         'orderflow-local-high-value-review',
+        'orderflow-local-push-order-status-failures',
         eventQueue('reserveInventory'),
         eventQueue('notifyCustomer'),
         eventQueue('importOrders'),
@@ -121,8 +122,14 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
     });
   });
 
+  it('runs one DynamoDB stream consumer per stream event on the orders table', () => {
+    expect(plan.streamConsumers.filter((consumer) => consumer.source === 'dynamodb').map((consumer) => [consumer.functionKey, consumer.stream])).toEqual([
+      ['pushOrderStatus', 'orderflow-local'],
+    ]);
+  });
+
   it("runs the Kinesis consumer with the stream event's bisect, retries, record age and on-failure queue", () => {
-    expect(plan.streamConsumers).toEqual([
+    expect(plan.streamConsumers.filter((consumer) => consumer.source === 'kinesis')).toEqual([
       {
         functionKey: 'aggregateActivity',
         functionName: 'orderflow-local-aggregateActivity',
