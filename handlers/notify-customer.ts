@@ -1,4 +1,5 @@
 import type { SNSEvent } from 'aws-lambda';
+import { systemClock } from '../lib/clock';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { composeNotification, notificationStore } from '../lib/notifications/notify-customer';
@@ -17,7 +18,7 @@ export const handler = eventHandler<SNSEvent>(async (event) => {
     logger.setCorrelationId(message.correlationId ?? record.Sns.MessageId);
     const order = await orders.get(message.orderId);
     if (!order) throw new Error(`Order ${message.orderId} does not exist`);
-    const notification = composeNotification(order, new Date());
+    const notification = composeNotification(order, systemClock());
     const written = notification ? await notifications.write(notification) : false;
     logger.info('customer notified', { orderId: order.orderId, status: order.status, written });
   }

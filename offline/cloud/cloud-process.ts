@@ -10,14 +10,17 @@ export type ToCloud =
   | { type: 'start'; config: ServiceConfig; settings: LocalCloudSettings; stage: string; serviceDir: string }
   | { type: 'start-event-sources' }
   | { type: 'invoked'; id: number; invocation: Invocation }
+  | { type: 'clock-shared'; id: number }
+  | { type: 'functions-beat' }
   | { type: 'stop' };
 
 export type FromCloud =
-  | { type: 'ready'; mode: LocalCloud['mode']; environment: Record<string, string>; openapiUrl?: string }
+  | { type: 'ready'; mode: LocalCloud['mode']; environment: Record<string, string>; openapiUrl?: string; clockOffsetMs: number }
   | { type: 'event-sources-started' }
   | { type: 'failed'; message: string }
   | { type: 'log'; message: string }
-  | { type: 'invoke'; id: number; functionName: string; event: unknown };
+  | { type: 'invoke'; id: number; functionName: string; event: unknown }
+  | { type: 'share-clock'; id: number; offsetMs: number };
 
 let cloud: LocalCloud | undefined;
 // After a Ctrl-C the parent may be gone first: what it can no longer read is dropped, not thrown.
@@ -38,10 +41,23 @@ const invokeInParent: Invoker = (functionName, event) =>
     send({ type: 'invoke', id, functionName, event });
   });
 
+// The functions read the clock's offset from memory of the parent's (plugin/function-clock.ts).
+const clockShares = new Map<number, () => void>();
+let lastClockShare = 0;
+const shareClock = (offsetMs: number) =>
+  new Promise<void>((resolve) => {
+    if (!process.connected) return resolve();
+    const id = ++lastClockShare;
+    clockShares.set(id, resolve);
+    send({ type: 'share-clock', id, offsetMs });
+  });
+
 async function stop(code: number): Promise<never> {
   // No answer will come to what is still waiting: the event sources must not wait for it to stop.
   for (const resolve of invocations.values()) resolve(UNANSWERED);
   invocations.clear();
+  for (const resolve of clockShares.values()) resolve();
+  clockShares.clear();
   await cloud?.stop().catch(() => undefined);
   process.exit(code);
 }
@@ -51,10 +67,16 @@ process.on('message', (message: ToCloud) => void handle(message));
 async function handle(message: ToCloud): Promise<void> {
   if (message.type === 'start') {
     try {
-      cloud = await startLocalCloud(message.config, message.settings, message.stage, message.serviceDir, invokeInParent, (m) =>
-        send({ type: 'log', message: m }),
+      cloud = await startLocalCloud(
+        message.config,
+        message.settings,
+        message.stage,
+        message.serviceDir,
+        invokeInParent,
+        (m) => send({ type: 'log', message: m }),
+        { shareClock },
       );
-      send({ type: 'ready', mode: cloud.mode, environment: cloud.plan.environment, openapiUrl: cloud.openapiUrl });
+      send({ type: 'ready', mode: cloud.mode, environment: cloud.plan.environment, openapiUrl: cloud.openapiUrl, clockOffsetMs: cloud.clock.offsetMs() });
     } catch (error) {
       send({ type: 'failed', message: (error as Error).message });
       await stop(1);
@@ -68,6 +90,11 @@ async function handle(message: ToCloud): Promise<void> {
     invocations.get(message.id)?.(message.invocation);
     invocations.delete(message.id);
   }
+  if (message.type === 'clock-shared') {
+    clockShares.get(message.id)?.();
+    clockShares.delete(message.id);
+  }
+  if (message.type === 'functions-beat') cloud?.functionsBeat();
   if (message.type === 'stop') await stop(0);
 }
 

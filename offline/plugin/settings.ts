@@ -28,6 +28,8 @@ export type LocalCloudSettings = {
   /** An OpenAPI document (JSON) of the service, relative to it, served at GET /openapi.json on `openapiPort`. */
   openapi?: string;
   openapiPort: number;
+  /** The Serverless process runs with the Node inspector open (`npm run debug`): see the README's "Debug mode". */
+  debug: boolean;
 };
 
 export const DEFAULT_SETTINGS: LocalCloudSettings = {
@@ -45,6 +47,7 @@ export const DEFAULT_SETTINGS: LocalCloudSettings = {
   fresh: false,
   environment: {},
   openapiPort: 3004,
+  debug: false,
 };
 
 /** The account id both LocalStack and ElasticMQ use by default. */
