@@ -8,6 +8,9 @@
 export function holdWhilePaused(options: { hold(ms: number): void; log(message: string): void; checkEveryMs?: number; pausedAfterMs?: number }) {
   const checkEveryMs = options.checkEveryMs ?? 100;
   const pausedAfterMs = options.pausedAfterMs ?? 300;
+  // A module loading for half a second stops the beats too: held as well, but said only past a second.
+  const sayAfterMs = Math.max(1000, pausedAfterMs);
+  let said = false;
   let lastBeat = Date.now();
   let lastCheck = lastBeat;
   let pausedSince: number | undefined;
@@ -16,8 +19,9 @@ export function holdWhilePaused(options: { hold(ms: number): void; log(message: 
     if (now - lastBeat > pausedAfterMs) {
       // The first hold covers the time since the last beat: the pause began then.
       const held = pausedSince === undefined ? now - lastBeat : now - lastCheck;
-      if (pausedSince === undefined) {
-        pausedSince = lastBeat;
+      pausedSince ??= lastBeat;
+      if (!said && now - pausedSince >= sayAfterMs) {
+        said = true;
         options.log('the functions are paused (debugger): queue timers held');
       }
       options.hold(held);
@@ -29,8 +33,9 @@ export function holdWhilePaused(options: { hold(ms: number): void; log(message: 
     beat() {
       lastBeat = Date.now();
       if (pausedSince === undefined) return;
-      options.log(`the functions resumed after ${((lastBeat - pausedSince) / 1000).toFixed(1)}s: queue timers run again`);
+      if (said) options.log(`the functions resumed after ${((lastBeat - pausedSince) / 1000).toFixed(1)}s: queue timers run again`);
       pausedSince = undefined;
+      said = false;
     },
     stop: () => clearInterval(timer),
   };
