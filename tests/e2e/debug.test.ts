@@ -37,8 +37,8 @@ function cdpSession(url: string) {
   const pending = new Map<number, (result: unknown) => void>();
   const events: { method: string; params: any }[] = [];
   const listeners = new Set<() => void>();
-  socket.on('message', (data) => {
-    const message = JSON.parse(String(data));
+  socket.on('message', (data: Buffer) => {
+    const message = JSON.parse(data.toString('utf8'));
     if (message.id) pending.get(message.id)?.(message.error ? Promise.reject(new Error(message.error.message)) : message.result);
     else {
       events.push(message);

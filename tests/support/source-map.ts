@@ -35,17 +35,16 @@ function decodeSegment(segment: string): number[] {
 export function generatedPosition(map: SourceMap, sourceSuffix: string, line: number): { lineNumber: number; columnNumber: number } {
   const source = map.sources.findIndex((s) => s.replace(/\\/g, '/').endsWith(sourceSuffix));
   if (source === -1) throw new Error(`${sourceSuffix} is not among the bundle's sources`);
-  let [sourceIndex, originalLine, originalColumn] = [0, 0, 0];
+  let [sourceIndex, originalLine] = [0, 0];
   const lines = map.mappings.split(';');
   for (let generatedLine = 0; generatedLine < lines.length; generatedLine++) {
     let generatedColumn = 0;
     for (const segment of lines[generatedLine].split(',').filter(Boolean)) {
-      const [column, sourceDelta, lineDelta, columnDelta] = decodeSegment(segment);
+      const [column, sourceDelta, lineDelta] = decodeSegment(segment);
       generatedColumn += column;
       if (sourceDelta === undefined) continue;
       sourceIndex += sourceDelta;
       originalLine += lineDelta;
-      originalColumn += columnDelta;
       if (sourceIndex === source && originalLine === line) return { lineNumber: generatedLine, columnNumber: generatedColumn };
     }
   }
