@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock } from '../lib/clock';
 import { config } from '../lib/config';
 import { httpHandler } from '../lib/http/http-handler';
 import { createImport } from '../lib/imports/create-import';
@@ -9,7 +10,7 @@ const deps = {
   imports: importStore(tableName),
   bucket: importsBucket,
   uploadUrlTtlSeconds,
-  clock: () => new Date(),
+  clock: systemClock,
   newId: randomUUID,
 };
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock } from '../lib/clock';
 import { orderEventPublisher } from '../lib/aws/order-events';
 import { catalogStore } from '../lib/catalog/catalog-store';
 import { config } from '../lib/config';
@@ -12,7 +13,7 @@ const deps = {
   catalog: catalogStore(tableName),
   orders: countingOrderChanges(orderStore(tableName)),
   events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
-  clock: () => new Date(),
+  clock: systemClock,
   newId: randomUUID,
 };
 

@@ -1,4 +1,5 @@
 import type { ScheduledEvent } from 'aws-lambda';
+import { systemClock } from '../lib/clock';
 import { orderEventPublisher } from '../lib/aws/order-events';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
@@ -10,7 +11,7 @@ const { tableName, orderEventsTopicArn, activityStreamName, pendingOrderTtlSecon
 const deps = {
   orders: orderStore(tableName),
   events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
-  clock: () => new Date(),
+  clock: systemClock,
 };
 
 /** Schedule rate(...): PENDING orders past their deadline become EXPIRED. */

@@ -1,4 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
+import { systemClock } from '../lib/clock';
 import { config } from '../lib/config';
 import { fulfilOrder, type Shipped } from '../lib/fulfilment/fulfil-order';
 import { fulfilmentStore } from '../lib/fulfilment/fulfilment-store';
@@ -8,7 +9,7 @@ import { orderStore } from '../lib/orders/order-store';
 import { eventHandler } from '../lib/triggers/event-handler';
 
 const { tableName } = config();
-const deps = { orders: orderStore(tableName), fulfilments: fulfilmentStore(tableName), clock: () => new Date() };
+const deps = { orders: orderStore(tableName), fulfilments: fulfilmentStore(tableName), clock: systemClock };
 
 /**
  * EventBridge, OrderConfirmed on the integration bus: book the parcel and record the shipment. The

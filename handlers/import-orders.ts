@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
+import { systemClock } from '../lib/clock';
 import { orderEventPublisher } from '../lib/aws/order-events';
 import { s3 } from '../lib/aws/s3';
 import { catalogStore } from '../lib/catalog/catalog-store';
@@ -21,7 +22,7 @@ const deps = {
   catalog: catalogStore(tableName),
   orders: countingOrderChanges(orderStore(tableName)),
   events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
-  clock: () => new Date(),
+  clock: systemClock,
   newId: randomUUID,
 };
 

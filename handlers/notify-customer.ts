@@ -1,4 +1,5 @@
 import type { EventBridgeEvent, SNSEvent } from 'aws-lambda';
+import { systemClock } from '../lib/clock';
 import { config } from '../lib/config';
 import { parseShippedRecord } from '../lib/fulfilment/shipped-record';
 import { logger } from '../lib/logger';
@@ -25,7 +26,7 @@ export const handler = eventHandler<SNSEvent | EventBridgeEvent<string, unknown>
   if (!('Records' in event)) {
     const shipment = parseShippedRecord(event);
     logger.setCorrelationId(shipment.correlationId);
-    const written = await notifications.write(composeShippedNotification(await readOrder(shipment.orderId), shipment, new Date()));
+    const written = await notifications.write(composeShippedNotification(await readOrder(shipment.orderId), shipment, systemClock()));
     logger.info('customer notified', { orderId: shipment.orderId, status: shipment.status, written });
     return;
   }
@@ -33,7 +34,7 @@ export const handler = eventHandler<SNSEvent | EventBridgeEvent<string, unknown>
     const message = parseOrderMessage(record.Sns.Message);
     logger.setCorrelationId(message.correlationId ?? record.Sns.MessageId);
     const order = await readOrder(message.orderId);
-    const notification = composeNotification(order, new Date());
+    const notification = composeNotification(order, systemClock());
     const written = notification ? await notifications.write(notification) : false;
     logger.info('customer notified', { orderId: order.orderId, status: order.status, written });
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock } from '../lib/clock';
 import { orderEventPublisher } from '../lib/aws/order-events';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
@@ -14,7 +15,7 @@ const deps = {
   orders: countingOrderChanges(orderStore(tableName)),
   ledger: paymentLedger(tableName),
   events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
-  clock: () => new Date(),
+  clock: systemClock,
   newId: randomUUID,
 };
 

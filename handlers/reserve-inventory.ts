@@ -1,4 +1,5 @@
 import type { SNSEvent } from 'aws-lambda';
+import { systemClock } from '../lib/clock';
 import { orderEventPublisher } from '../lib/aws/order-events';
 import { config } from '../lib/config';
 import { reserveInventory } from '../lib/inventory/reserve-inventory';
@@ -16,7 +17,7 @@ const deps = {
   stock: stockStore(tableName),
   ledger: paymentLedger(tableName),
   events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
-  clock: () => new Date(),
+  clock: systemClock,
 };
 
 /** SNS order-events, OrderPaid: reserve the stock, then CONFIRMED, or CANCELLED with a refund. */

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { jwtSecretOnce } from '../lib/auth/jwt-secret';
 import { customerFromToken } from '../lib/auth/verify-token';
+import { systemClock } from '../lib/clock';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { admitConnection } from '../lib/push/connect';
@@ -15,7 +16,7 @@ const jwtSecret = jwtSecretOnce();
 const deps = {
   store: pushStore(config().tableName, config().websocketConnectionTtlSeconds),
   customerOf: async (token: string) => customerFromToken(token, await jwtSecret()),
-  now: () => new Date(),
+  now: systemClock,
 };
 
 /** WebSocket $connect: admits a connection whose ?token= is a good JWT (401 without one, 403 for a bad one). */

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyResult, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { systemClock } from '../lib/clock';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { pushStore } from '../lib/push/push-store';
@@ -8,7 +9,7 @@ import { errorMessage } from '../lib/push/status-message';
 import { subscribe } from '../lib/push/subscribe';
 import { traceInvocations } from '../lib/tracer';
 
-const deps = { store: pushStore(config().tableName, config().websocketConnectionTtlSeconds), now: () => new Date() };
+const deps = { store: pushStore(config().tableName, config().websocketConnectionTtlSeconds), now: systemClock };
 
 /**
  * WebSocket `subscribe` and `$default` routes: the reply (the order's status as it stands, or an

@@ -13,15 +13,18 @@ export type ToCloud =
   | { type: 'start-event-sources' }
   | { type: 'invoked'; id: number; invocation: Invocation }
   | { type: 'hops'; batch: InvocationBatch }
+  | { type: 'clock-shared'; id: number }
+  | { type: 'functions-beat' }
   | { type: 'stop' };
 
 export type FromCloud =
-  | { type: 'ready'; mode: LocalCloud['mode']; environment: Record<string, string>; openapiUrl?: string }
+  | { type: 'ready'; mode: LocalCloud['mode']; environment: Record<string, string>; openapiUrl?: string; clockOffsetMs: number }
   | { type: 'event-sources-started' }
   | { type: 'failed'; message: string }
   | { type: 'log'; message: string }
   | { type: 'invoke'; id: number; functionName: string; event: unknown; context?: InvocationContext }
-  | { type: 'faults'; faults: Fault[] };
+  | { type: 'faults'; faults: Fault[] }
+  | { type: 'share-clock'; id: number; offsetMs: number };
 
 let cloud: LocalCloud | undefined;
 // After a Ctrl-C the parent may be gone first: what it can no longer read is dropped, not thrown.
@@ -42,10 +45,23 @@ const invokeInParent: Invoker = (functionName, event, context) =>
     send({ type: 'invoke', id, functionName, event, context });
   });
 
+// The functions read the clock's offset from memory of the parent's (plugin/function-clock.ts).
+const clockShares = new Map<number, () => void>();
+let lastClockShare = 0;
+const shareClock = (offsetMs: number) =>
+  new Promise<void>((resolve) => {
+    if (!process.connected) return resolve();
+    const id = ++lastClockShare;
+    clockShares.set(id, resolve);
+    send({ type: 'share-clock', id, offsetMs });
+  });
+
 async function stop(code: number): Promise<never> {
   // No answer will come to what is still waiting: the event sources must not wait for it to stop.
   for (const resolve of invocations.values()) resolve(UNANSWERED);
   invocations.clear();
+  for (const resolve of clockShares.values()) resolve();
+  clockShares.clear();
   await cloud?.stop().catch(() => undefined);
   process.exit(code);
 }
@@ -63,8 +79,9 @@ async function handle(message: ToCloud): Promise<void> {
         invokeInParent,
         (m) => send({ type: 'log', message: m }),
         (faults) => send({ type: 'faults', faults }),
+        { shareClock },
       );
-      send({ type: 'ready', mode: cloud.mode, environment: cloud.plan.environment, openapiUrl: cloud.openapiUrl });
+      send({ type: 'ready', mode: cloud.mode, environment: cloud.plan.environment, openapiUrl: cloud.openapiUrl, clockOffsetMs: cloud.clock.offsetMs() });
     } catch (error) {
       send({ type: 'failed', message: (error as Error).message });
       await stop(1);
@@ -79,6 +96,11 @@ async function handle(message: ToCloud): Promise<void> {
     invocations.delete(message.id);
   }
   if (message.type === 'hops') cloud?.tracer.invocations(message.batch);
+  if (message.type === 'clock-shared') {
+    clockShares.get(message.id)?.();
+    clockShares.delete(message.id);
+  }
+  if (message.type === 'functions-beat') cloud?.functionsBeat();
   if (message.type === 'stop') await stop(0);
 }
 

@@ -21,9 +21,18 @@ import { startOpenApiServer, type OpenApiServer } from './openapi-server';
 import { createTracer } from './trace/tracer';
 import type { Fault } from './trace/faults';
 import type { SendToDestination } from './lambda/destinations';
+import { createLocalClock } from './control/local-clock';
+import type { ClockControl } from './control/clock-routes';
+import { holdWhilePaused } from './control/pause-hold';
 
 /** Longest the ready line waits for the stream mappings to take their starting positions. */
 const POSITIONING_TIMEOUT_MS = 5000;
+
+/** What the local cloud asks of the functions' process besides invocations. */
+export type FunctionsProcess = {
+  /** Makes the clock offset (ms) the functions read; settles once they read it. */
+  shareClock?(offsetMs: number): Promise<void>;
+};
 
 /**
  * Brings the local cloud up: the emulators (unless ElasticMQ + LocalStack are already there), every
@@ -39,6 +48,7 @@ export async function startLocalCloud(
   log: (m: string) => void,
   /** Sends the function faults in force to the functions' process, which applies them. */
   sendFaults: (faults: Fault[]) => void = () => undefined,
+  functions: FunctionsProcess = {},
 ) {
   const plan = planFor(config, settings, stage);
   const endpoints = localEndpoints(settings, plan.region);
@@ -48,6 +58,8 @@ export async function startLocalCloud(
   // The embedded emulators keep their data here between runs; --fresh (settings.fresh) starts from nothing.
   const stateDir = resolvePath(serviceDir, settings.stateDir, mode);
   if (settings.fresh) rmSync(stateDir, { recursive: true, force: true });
+  // Beside the modes' directories: `sls invoke local` reads it without knowing the mode.
+  const clock = createLocalClock({ file: resolvePath(serviceDir, settings.stateDir, 'clock.json'), restore: settings.persist && !settings.fresh });
   if (settings.fresh && mode === 'docker')
     log('--fresh: the containers keep their data (docker compose down to drop it); only the stream positions start anew');
   // The embedded Kinesis (and DynamoDB) say when records are written; LocalStack cannot, so there shards are polled.
@@ -84,6 +96,29 @@ export async function startLocalCloud(
   }
 
   const consumers: { stop(): Promise<void> }[] = [];
+  let scheduler: ReturnType<typeof startScheduler> | undefined;
+  const dockerTimers = 'docker mode: ElasticMQ keeps its own time; delays and visibility timeouts cannot be moved through the SQS API';
+  clock.onAdvance(async (ms) => {
+    await functions.shareClock?.(clock.offsetMs());
+    if (emulators) emulators.shiftQueueTimers(-ms);
+    else log(`clock advanced; ${dockerTimers}: async retry delays keep real time`);
+    scheduler?.rearm();
+  });
+  // Debug mode: while the functions are paused at a breakpoint, the queues' timers wait for them.
+  const pauses = settings.debug && emulators ? holdWhilePaused({ hold: (ms) => emulators!.shiftQueueTimers(ms), log }) : undefined;
+  if (settings.debug && !emulators) log(`debug mode: ${dockerTimers}, so they keep running while a function is paused`);
+  /** The console's clock API (control/clock-routes.ts). */
+  const clockControl: ClockControl = {
+    clock,
+    fireSchedule: (functionKey) => scheduler?.fireNow(functionKey),
+    scheduledFunctions: () => [...new Set(plan.schedules.map((s) => s.functionKey))],
+    skipDelays() {
+      if (emulators) return { ended: emulators.shiftQueueTimers(-Infinity) };
+      const warning = `${dockerTimers}: nothing ended`;
+      log(warning);
+      return { ended: 0, warning };
+    },
+  };
   return {
     mode,
     plan,
@@ -92,6 +127,10 @@ export async function startLocalCloud(
     tracer,
     /** The console's API routes of this part (traces, faults). */
     consoleRoutes: tracer.routes,
+    clock,
+    clockControl,
+    /** Debug mode: the functions' process is running (not paused at a breakpoint). */
+    functionsBeat: () => pauses?.beat(),
     /** Starts every event source; settles once the stream mappings took their starting positions. */
     async startEventSources(): Promise<void> {
       const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log, invoke, tracer };
@@ -105,10 +144,12 @@ export async function startLocalCloud(
             sendToDestination,
             retryDelaysSeconds: settings.asyncRetryDelaysSeconds,
             concurrency: settings.asyncConcurrency,
+            clock,
           }),
         );
       }
-      consumers.push(startScheduler(plan.schedules, common));
+      scheduler = startScheduler(plan.schedules, { ...common, now: clock.now });
+      consumers.push(scheduler);
       // Keys name the function, the stream and its creation: a stream created anew starts from its starting position.
       const checkpoints = fileCheckpoints(join(stateDir, 'stream-checkpoints.json'));
       const positioned: Promise<void>[] = [];
@@ -127,6 +168,7 @@ export async function startLocalCloud(
           retryDelayMs: settings.kinesisRetryDelayMs,
           sendToDestination,
           filter,
+          clock,
         });
         consumers.push(poller);
         positioned.push(poller.positioned);
@@ -136,6 +178,7 @@ export async function startLocalCloud(
       await Promise.race([Promise.all(positioned), new Promise((resolve) => setTimeout(resolve, POSITIONING_TIMEOUT_MS).unref())]);
     },
     async stop() {
+      pauses?.stop();
       await Promise.all([...consumers.map((c) => c.stop()), openapi?.stop()]);
       await emulators?.stop();
       for (const client of Object.values(clients)) client.destroy();

@@ -44,6 +44,12 @@ const PLUGIN_SETTINGS = [
   'disposeContext',
 ];
 
+/**
+ * Debug mode: each bundle carries its source map (with the sources), so a debugger sets breakpoints in
+ * the TypeScript; unminified, with names kept, so that what it shows reads like the sources.
+ */
+const DEBUG_BUILD: BuildOptions = { sourcemap: 'inline', sourcesContent: true, minify: false, keepNames: true };
+
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
 
 /**
@@ -81,10 +87,10 @@ export function canBuildTogether(plugin: EsbuildPlugin): boolean {
  * functions off serverless-esbuild's hands, which then only sets serverless-offline up and watches.
  * When nothing changed since the last build, its bundles are used as they are.
  */
-export function buildFunctionsTogether(plugin: EsbuildPlugin): FunctionsBuild {
+export function buildFunctionsTogether(plugin: EsbuildPlugin, { debug = false } = {}): FunctionsBuild {
   const functions = plugin.functionEntries;
   const entries = [...new Set(functions.map(({ entry }) => entry))];
-  const options = sharedBuildOptions(plugin, entries);
+  const options = { ...sharedBuildOptions(plugin, entries), ...(debug ? DEBUG_BUILD : {}) };
   for (const { func } of functions) if (func) func.skipEsbuild = true;
 
   const record = join(dirname(plugin.buildDirPath!), 'offline-build.json');

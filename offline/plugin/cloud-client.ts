@@ -15,6 +15,8 @@ export type RunningCloud = {
   environment: Record<string, string>;
   /** Where the service's OpenAPI document is served (custom.localCloud.openapi), if it is. */
   openapiUrl?: string;
+  /** The local cloud's clock offset (ms) at start: what the functions read until it advances. */
+  clockOffsetMs: number;
   /** Settles once the pollers, the scheduler and the async consumers run. */
   startEventSources(): Promise<void>;
 };
@@ -28,6 +30,10 @@ export type CloudProcess = {
   sendHops(batch: InvocationBatch): void;
   /** Calls `apply` with the function faults in force, each time the console changes them. */
   onFaults(apply: (faults: Fault[]) => void): void;
+  /** Moves, with `set`, the clock offset the functions read whenever the local cloud's clock advances. */
+  answerClock(set: (offsetMs: number) => void): void;
+  /** Debug mode: this process is running (the local cloud holds its queues' timers while the beats stop). */
+  beat(): void;
   stop(): Promise<void>;
 };
 
@@ -71,6 +77,7 @@ export function forkLocalCloud(log: (message: string) => void): CloudProcess {
         mode: ready.mode,
         environment: ready.environment,
         openapiUrl: ready.openapiUrl,
+        clockOffsetMs: ready.clockOffsetMs,
         startEventSources: async () => void (await answer('event-sources-started', { type: 'start-event-sources' })),
       };
     },
@@ -86,6 +93,14 @@ export function forkLocalCloud(log: (message: string) => void): CloudProcess {
     onFaults(apply) {
       child.on('message', (message: FromCloud) => message.type === 'faults' && apply(message.faults));
     },
+    answerClock(set) {
+      child.on('message', (message: FromCloud) => {
+        if (message.type !== 'share-clock') return;
+        set(message.offsetMs);
+        send({ type: 'clock-shared', id: message.id });
+      });
+    },
+    beat: () => void send({ type: 'functions-beat' }),
     stop: () => stopChild(child, send),
   };
 }

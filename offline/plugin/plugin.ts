@@ -1,3 +1,5 @@
+import { url as inspectorUrl } from 'node:inspector';
+import { resolve as resolvePath } from 'node:path';
 import { auditService } from './audit';
 import { buildFunctionsTogether, canBuildTogether, type EsbuildPlugin, type FunctionsBuild } from './build';
 import { forkLocalCloud, type CloudProcess, type RunningCloud } from './cloud-client';
@@ -8,12 +10,14 @@ import { forgetLoadedBundles } from './loaded-bundles';
 import { compileSqsFilterPatterns } from './sqs-filter-patterns';
 import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './settings';
 import type { ServiceConfig } from '../cloud/provision/plan';
+import { readClockOffsetMs } from '../cloud/control/local-clock';
+import { shareClockWithFunctions } from './function-clock';
 
 type Serverless = {
   service: ServiceConfig & {
     custom?: {
       localCloud?: Partial<LocalCloudSettings>;
-      'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string; websocketPort?: number | string };
+      'serverless-offline'?: { lambdaPort?: number | string; httpPort?: number | string; websocketPort?: number | string; useInProcess?: boolean };
       'serverless-offline-sqs'?: Record<string, unknown>;
     };
   };
@@ -34,6 +38,11 @@ type Log = {
 // serverless-offline load right after this plugin's offline:start:init: loaded while the local cloud
 // starts, it is off the path to ready.
 const loadOfflineRuntime = () => import(OFFLINE_RUNTIME).then((runtime: { default: OfflineLambdaClass }) => runtime.default);
+
+/** Debug mode: a function's timeout, in seconds (a day: no developer stays paused that long; Node's timers stop at 24.8 days). */
+const DEBUG_TIMEOUT_SECONDS = 86_400;
+/** Debug mode: how often this process tells the local cloud it is running (not paused at a breakpoint). */
+const BEAT_MS = 100;
 
 /**
  * The local cloud as a Serverless plugin, so that `serverless offline start` (what `npm start`
@@ -70,6 +79,8 @@ export class LocalCloudPlugin {
   private buildDir?: string;
   private invoker?: Awaited<ReturnType<typeof directInvoker>>;
   private unwrap: (() => void)[] = [];
+  private functionClock?: ReturnType<typeof shareClockWithFunctions>;
+  private beats?: NodeJS.Timeout;
 
   constructor(
     private readonly serverless: Serverless,
@@ -94,12 +105,18 @@ export class LocalCloudPlugin {
       initialize: whenLocal(async () => {
         if (this.serverless.processedInput.commands.join(' ') === 'invoke local') {
           this.pointAtLocalCloud(planFor(this.serverless.service, this.settings(), this.stage()).environment);
+          // The function reads the local cloud's clock, as it left it.
+          shareClockWithFunctions(readClockOffsetMs(resolvePath(this.serverless.serviceDir, this.settings().stateDir, 'clock.json')));
         }
       }),
     };
     // The local cloud's process loads its code while Serverless loads the other plugins and resolves
     // the configuration; it gets the resolved configuration at before:offline:start:init.
-    if (serverless.processedInput.commands.join(' ') === 'offline start' && this.isLocalStage()) this.cloudProcess = this.forkCloud();
+    if (serverless.processedInput.commands.join(' ') === 'offline start' && this.isLocalStage()) {
+      this.cloudProcess = this.forkCloud();
+      // Before any worker thread exists: each one gets the shared clock when it is created.
+      this.functionClock = shareClockWithFunctions();
+    }
   }
 
   private forkCloud = () => forkLocalCloud((m) => this.utils.log.notice(`[local cloud] ${m}`));
@@ -136,6 +153,7 @@ export class LocalCloudPlugin {
       sqsPort: Number(merged.sqsPort),
       edgePort: Number(merged.edgePort),
       openapiPort: Number(merged.openapiPort),
+      debug: inspectorUrl() !== undefined,
     };
   }
 
@@ -158,8 +176,12 @@ export class LocalCloudPlugin {
       resources,
     };
     this.cloudProcess ??= this.forkCloud();
+    this.functionClock ??= shareClockWithFunctions();
+    const functionClock = this.functionClock;
+    this.cloudProcess.answerClock((offsetMs) => functionClock.set(offsetMs));
     const starting = this.cloudProcess.start({ config, settings: this.settings(), stage: this.stage(), serviceDir: this.serverless.serviceDir });
     starting.catch(() => undefined); // reported below, once the build started too
+    if (this.settings().debug) this.debugFunctions();
     this.buildFunctions();
     const failed = (what: string) => (error: Error) => {
       this.utils.log.error(`${what}: ${error.message}`);
@@ -173,6 +195,7 @@ export class LocalCloudPlugin {
     ]);
     this.observeInvocations(Lambda);
     this.pointAtLocalCloud(this.cloud.environment);
+    this.functionClock.set(this.cloud.clockOffsetMs);
     // The local cloud fires schedules itself, with Lambda's async retries: serverless-offline must not too.
     for (const fn of Object.values(this.serverless.service.functions)) fn.events = fn.events?.filter((event) => !event.schedule);
   }
@@ -189,6 +212,24 @@ export class LocalCloudPlugin {
     installInvocationHook(Lambda);
     if (recorder.wrapper) this.unwrap.push(wrapInvocations(recorder.wrapper));
     this.unwrap.push(wrapInvocations(faults.wrapper));
+  }
+
+  /**
+   * Debug mode (the inspector is open in this process): every function runs in this process, where the
+   * debugger is (serverless-offline-sqs's worker threads included), and none times out while paused at a
+   * breakpoint. The queues' timers wait too (the beats, in ready()). The local cloud got the configured
+   * timeouts already: its event queues keep their visibility timeouts.
+   */
+  private debugFunctions(): void {
+    const custom = (this.serverless.service.custom ??= {});
+    custom['serverless-offline'] = { ...custom['serverless-offline'], useInProcess: true };
+    custom['serverless-offline-sqs'] = { ...custom['serverless-offline-sqs'], useInProcess: true };
+    const { provider, functions } = this.serverless.service;
+    provider.timeout = DEBUG_TIMEOUT_SECONDS;
+    for (const fn of Object.values(functions)) fn.timeout = DEBUG_TIMEOUT_SECONDS;
+    this.utils.log.notice(
+      `[local cloud] debug mode: every function runs in this process (inspector ${inspectorUrl()}), with no timeout; queue timers wait while it is paused`,
+    );
   }
 
   /** What of serverless.yml the local cloud does not run, one warning line each, before anything starts. */
@@ -219,8 +260,12 @@ export class LocalCloudPlugin {
     const esbuild = plugins.find((plugin) => plugin.constructor.name === 'EsbuildServerlessPlugin') as EsbuildPlugin | undefined;
     if (!esbuild || !canBuildTogether(esbuild)) return;
     // Listed before this plugin, serverless-esbuild has built each function already (its own way).
-    if (plugins.indexOf(esbuild) < plugins.indexOf(this)) return;
-    this.functions = buildFunctionsTogether(esbuild);
+    if (plugins.indexOf(esbuild) < plugins.indexOf(this)) {
+      if (this.settings().debug)
+        this.utils.log.warning('debug mode: serverless-esbuild builds the functions itself; set custom.esbuild.sourcemap for breakpoints in TypeScript');
+      return;
+    }
+    this.functions = buildFunctionsTogether(esbuild, { debug: this.settings().debug });
     this.buildDir = esbuild.buildDirPath;
     if (this.functions.reused) this.utils.log.verbose('The functions did not change since their last build: its bundles are used as they are');
     this.functions.built.catch(() => undefined); // reported by start()
@@ -241,13 +286,18 @@ export class LocalCloudPlugin {
     this.cloudProcess?.answerInvocations(this.invoker.invoke);
     await this.cloud?.startEventSources();
     const s = this.settings();
+    if (s.debug) {
+      this.beats = setInterval(() => this.cloudProcess?.beat(), BEAT_MS);
+      this.beats.unref();
+    }
     const seconds = process.uptime().toFixed(1);
     const openapi = this.cloud?.openapiUrl ? ` · OpenAPI ${this.cloud.openapiUrl}` : '';
     // serverless-offline serves the WebSocket API (and its @connections endpoint) when a function has a websocket event.
     const hasWebsocket = Object.values(this.serverless.service.functions).some((fn) => fn.events?.some((event) => 'websocket' in event));
+    const debuggerAt = s.debug ? ` · Debugger ${new URL(inspectorUrl()!).host}` : '';
     const websocket = hasWebsocket ? ` · WebSocket ws://127.0.0.1:${offline.websocketPort ?? 3001}` : '';
     this.utils.log.notice(
-      `${this.serverless.service.service} local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort}${websocket} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}${openapi}`,
+      `${this.serverless.service.service} local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort}${websocket} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}${openapi}${debuggerAt}`,
     );
   }
 
@@ -277,6 +327,7 @@ export class LocalCloudPlugin {
   }
 
   private async stop(): Promise<void> {
+    clearInterval(this.beats);
     await Promise.all([this.cloudProcess?.stop(), this.functions?.dispose()]);
     await this.invoker?.stop();
     for (const unwrap of this.unwrap.splice(0)) unwrap();

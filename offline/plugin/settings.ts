@@ -30,6 +30,8 @@ export type LocalCloudSettings = {
   openapiPort: number;
   /** The console: `traces` is how many traces it keeps (the last N); 0 turns tracing off (LOCAL_CLOUD_TRACES overrides it). */
   console: { traces: number };
+  /** The Serverless process runs with the Node inspector open (`npm run debug`): see the README's "Debug mode". */
+  debug: boolean;
 };
 
 export const DEFAULT_SETTINGS: LocalCloudSettings = {
@@ -48,6 +50,7 @@ export const DEFAULT_SETTINGS: LocalCloudSettings = {
   environment: {},
   openapiPort: 3004,
   console: { traces: 200 },
+  debug: false,
 };
 
 /** The account id both LocalStack and ElasticMQ use by default. */

@@ -5,6 +5,7 @@ import { asyncFailureRecord, asyncSuccessRecord, functionArn } from '../lambda/i
 import { AS_IS_EVENT_ATTRIBUTE, type Destination, type SendToDestination } from '../lambda/destinations';
 import { lambdaApiInvoker, type Invoker } from '../lambda/invoke';
 import type { Tracer } from '../trace/tracer';
+import type { LocalClock } from '../control/local-clock';
 
 const ATTEMPTS = 'LambdaAsyncAttempts';
 const ENQUEUED_AT = 'LambdaAsyncEnqueuedAt';
@@ -23,6 +24,8 @@ export type AsyncOptions = {
   sendToDestination: SendToDestination;
   /** The traces: each retry scheduled is a hop of its event. */
   tracer?: Pick<Tracer, 'recordAbout'>;
+  /** The local cloud's clock, which event ages are measured on (real time by default). */
+  clock?: Pick<LocalClock, 'now' | 'toLocal'>;
 };
 
 /**
@@ -36,6 +39,7 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
   const abort = new AbortController();
   const arn = functionArn(options.region, options.accountId, plan.functionName);
   const invoke = options.invoke ?? lambdaApiInvoker(options.clients.lambda);
+  const clock = options.clock ?? { now: Date.now, toLocal: (ms: number) => ms };
   const urls = new Map<string, Promise<string>>();
   const queueUrl = (name: string) => {
     if (!urls.has(name)) {
@@ -67,13 +71,16 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
   /** Invokes one event with Lambda's async rules; settles once the event is done with (to be deleted). */
   const handle = async (message: Message, url: string): Promise<void> => {
     // The attempt count and first enqueue time travel with the event (see retryLater), so they
-    // survive a restart and do not depend on how an SQS implementation counts receives.
+    // survive a restart and do not depend on how an SQS implementation counts receives. The time is
+    // the local clock's (SentTimestamp is the queue's real time).
     const previousAttempts = Number(message.MessageAttributes?.[ATTEMPTS]?.StringValue ?? 0);
-    const enqueuedAt = Number(message.MessageAttributes?.[ENQUEUED_AT]?.StringValue ?? message.Attributes?.SentTimestamp ?? Date.now());
+    const carried = message.MessageAttributes?.[ENQUEUED_AT]?.StringValue;
+    const sentAt = Number(message.Attributes?.SentTimestamp);
+    const enqueuedAt = carried !== undefined ? Number(carried) : Number.isFinite(sentAt) ? clock.toLocal(sentAt) : clock.now();
     const asIs = message.MessageAttributes?.[AS_IS_EVENT_ATTRIBUTE] !== undefined;
     const event = asIs ? parseEvent(message.Body ?? '') : lambdaEvent(plan, message.Body ?? '');
     if (event === 'skip') return;
-    if (Date.now() - enqueuedAt > plan.maximumEventAgeSeconds * 1000) {
+    if (clock.now() - enqueuedAt > plan.maximumEventAgeSeconds * 1000) {
       return toDestination(
         plan.onFailure,
         asyncFailureRecord({ functionArn: arn, condition: 'EventAgeExceeded', approximateInvokeCount: previousAttempts, requestPayload: event }),

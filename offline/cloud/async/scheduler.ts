@@ -10,22 +10,28 @@ import { nextFiring, parseSchedule } from './schedule-expression';
  * EventBridge schedules for the local cloud (both modes): at each firing, the scheduled event goes
  * into the function's event queue, so schedules get Lambda's async rules (retries, on-failure
  * destination) like SNS and S3; a schedule rule's SQS or SNS target gets it through the SQS/SNS API.
+ * Firings follow the local clock (`now`): after it advances, `rearm` fires once what came due meanwhile
+ * (the firings it skipped are not each replayed) and times the next ones anew.
  */
-export function startScheduler(schedules: SchedulePlan[], options: { clients: LocalClients; region: string; accountId: string; log: (m: string) => void }) {
-  const timers = new Set<NodeJS.Timeout>();
-  const startedAt = new Date();
+export function startScheduler(
+  schedules: SchedulePlan[],
+  options: { clients: LocalClients; region: string; accountId: string; log: (m: string) => void; now?: () => number },
+) {
+  const now = options.now ?? Date.now;
+  const armed = new Map<SchedulePlan, { at: Date; timer: NodeJS.Timeout }>();
+  const parsed = new Map(schedules.map((plan) => [plan, parseSchedule(plan.expression)]));
+  const startedAt = new Date(now());
   let stopped = false;
 
-  const arm = (plan: SchedulePlan, schedule: ReturnType<typeof parseSchedule>) => {
+  const arm = (plan: SchedulePlan) => {
     if (stopped) return;
-    const at = nextFiring(schedule, new Date(), startedAt);
+    const at = nextFiring(parsed.get(plan)!, new Date(now()), startedAt);
     const timer = setTimeout(() => {
-      timers.delete(timer);
-      arm(plan, schedule);
+      arm(plan);
       void fire(plan, at);
-    }, at.getTime() - Date.now());
+    }, at.getTime() - now());
     timer.unref();
-    timers.add(timer);
+    armed.set(plan, { at, timer });
   };
 
   /** Sends the rule's event (or its transformed input) to its target; a failure is logged, the next firing comes anyway. */
@@ -57,11 +63,27 @@ export function startScheduler(schedules: SchedulePlan[], options: { clients: Lo
     }
   };
 
-  for (const plan of schedules) arm(plan, parseSchedule(plan.expression));
+  for (const plan of schedules) arm(plan);
   return {
+    /** Fires every schedule of the function (its key in serverless.yml) now; how many it has. */
+    fireNow(functionKey: string): number {
+      const plans = schedules.filter((plan) => plan.functionKey === functionKey);
+      for (const plan of plans) void fire(plan, new Date(now()));
+      return plans.length;
+    },
+    /** After the local clock moved: what came due fires once, and every schedule is timed anew. */
+    rearm(): void {
+      for (const [plan, { at, timer }] of armed) {
+        clearTimeout(timer);
+        if (at.getTime() <= now()) void fire(plan, at);
+        arm(plan);
+      }
+    },
     async stop() {
       stopped = true;
-      for (const timer of timers) clearTimeout(timer);
+      for (const { timer } of armed.values()) clearTimeout(timer);
     },
   };
 }
+
+export type Scheduler = ReturnType<typeof startScheduler>;

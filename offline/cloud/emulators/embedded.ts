@@ -59,6 +59,12 @@ export type RunningEmulators = {
    * journals them from then on; says how many, and what could not be restored. Nothing without a stateDir.
    */
   restoreQueues(): { restored: number; dropped: string[] };
+  /**
+   * Moves every pending timer of the queues (delays, visibility timeouts) by `ms`: earlier when
+   * negative (the local clock advanced), later when positive (held while the functions are paused in
+   * a debugger). Returns how many came due.
+   */
+  shiftQueueTimers(ms: number): number;
   stop(): Promise<void>;
 };
 
@@ -217,7 +223,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
         () => closeServer(kinesis),
       );
     }
-    return { restoreQueues: () => restoreQueues(), stop };
+    // __shiftTimers: added by our patch of local-aws-sqs (patches/README.md).
+    const timersOf = (queue: unknown) => queue as { __shiftTimers(ms: number): number };
+    const shiftQueueTimers = (ms: number) => sqsService.Queues.reduce((due, queue) => due + timersOf(queue).__shiftTimers(ms), 0);
+    return { restoreQueues: () => restoreQueues(), shiftQueueTimers, stop };
   } catch (error) {
     await stop();
     throw error;

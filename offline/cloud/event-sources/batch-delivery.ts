@@ -31,7 +31,9 @@ export async function deliverInOrder(records: PolledRecord[], context: DeliveryC
   const pending: Batch[] = [{ records, attempts: 0 }];
   while (pending.length > 0 && !context.signal.aborted) {
     const batch = pending[0];
-    const fresh = batch.records.findIndex((r) => Date.now() - r.arrivedAt <= context.maxAgeMs);
+    // Ages on the local clock: arrival times are the stream's real time.
+    const now = options.clock?.now() ?? Date.now();
+    const fresh = batch.records.findIndex((r) => now - (options.clock?.toLocal(r.arrivedAt) ?? r.arrivedAt) <= context.maxAgeMs);
     if (fresh !== 0) {
       // Records are in arrival order: the expired ones lead.
       const expired = fresh === -1 ? batch.records : batch.records.slice(0, fresh);

@@ -7,6 +7,7 @@ import type { Tracer } from '../trace/tracer';
 import type { Checkpoints } from './checkpoints';
 import { deliverInOrder } from './batch-delivery';
 import { createWakeSignal, type WakeSignal } from './wake-signal';
+import type { LocalClock } from '../control/local-clock';
 
 /** One stream record as a poller handles it, whatever the stream. */
 export type PolledRecord = {
@@ -53,6 +54,8 @@ export type PollerOptions = {
   /** Filter criteria over the Lambda-shaped record: records it rejects are skipped, never invoked. */
   filter?: (record: Record<string, unknown>) => boolean;
   sendToDestination: SendToDestination;
+  /** The local cloud's clock, which record ages are measured on (real time by default). */
+  clock?: Pick<LocalClock, 'now' | 'toLocal'>;
   /** How long the stream keeps a record; with maximumRecordAgeInSeconds -1 older records expire (24 h, both services' default). */
   retentionSeconds?: number;
 };

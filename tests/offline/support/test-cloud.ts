@@ -55,6 +55,8 @@ export async function startTestCloud(log: (message: string) => void = () => unde
     sdk,
     /** Notified by the embedded Kinesis after each PutRecord(s). */
     streamWrites,
+    /** Moves the queues' delays and visibility timeouts (the local clock's advance, a debugger's pause). */
+    shiftQueueTimers: emulators.shiftQueueTimers,
     queueUrl: (name: string) => `${sqsEndpoint}/${ACCOUNT_ID}/${name}`,
     queueArn: (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${name}`,
     async createQueue(name: string, attributes?: Record<string, string>): Promise<string> {
