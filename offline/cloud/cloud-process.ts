@@ -13,7 +13,7 @@ export type ToCloud =
   | { type: 'stop' };
 
 export type FromCloud =
-  | { type: 'ready'; mode: LocalCloud['mode']; environment: Record<string, string>; openapiUrl?: string }
+  | { type: 'ready'; mode: LocalCloud['mode']; environment: Record<string, string>; openapiUrl?: string; consoleUrl: string }
   | { type: 'event-sources-started' }
   | { type: 'failed'; message: string }
   | { type: 'log'; message: string }
@@ -54,7 +54,7 @@ async function handle(message: ToCloud): Promise<void> {
       cloud = await startLocalCloud(message.config, message.settings, message.stage, message.serviceDir, invokeInParent, (m) =>
         send({ type: 'log', message: m }),
       );
-      send({ type: 'ready', mode: cloud.mode, environment: cloud.plan.environment, openapiUrl: cloud.openapiUrl });
+      send({ type: 'ready', mode: cloud.mode, environment: cloud.plan.environment, openapiUrl: cloud.openapiUrl, consoleUrl: cloud.consoleUrl });
     } catch (error) {
       send({ type: 'failed', message: (error as Error).message });
       await stop(1);

@@ -18,6 +18,9 @@ import { startScheduler } from './async/scheduler';
 import { createWakeSignal } from './event-sources/wake-signal';
 import { detectMode, type Mode } from './mode';
 import { startOpenApiServer, type OpenApiServer } from './openapi-server';
+import { startConsoleServer, type ConsoleServer } from './console/console-server';
+import { serviceWiring, wiringRoutes } from './console/wiring';
+import { queueRoutes } from './console/queue-routes';
 
 /** Longest the ready line waits for the stream mappings to take their starting positions. */
 const POSITIONING_TIMEOUT_MS = 5000;
@@ -60,6 +63,7 @@ export async function startLocalCloud(
   }
   const clients = localClients(endpoints);
   let openapi: OpenApiServer | undefined;
+  let consoleServer: ConsoleServer | undefined;
   try {
     if (mode === 'docker') await createDeliveryTwins(plan, clients); // before the subscriptions that target them
     await provision(plan, clients, log);
@@ -71,7 +75,12 @@ export async function startLocalCloud(
     if (settings.openapi) {
       openapi = await startOpenApiServer({ serviceDir, file: settings.openapi, port: settings.openapiPort, apiUrl: `http://127.0.0.1:${settings.httpPort}` });
     }
+    const wiring = serviceWiring(config, plan, stage);
+    // Each part of the local cloud the console shows or controls adds its routes here, one line each.
+    const routes = [...wiringRoutes(wiring), ...queueRoutes({ plan, clients, wiring, log })];
+    consoleServer = await startConsoleServer({ port: settings.consolePort, routes, log });
   } catch (error) {
+    await openapi?.stop();
     await emulators?.stop();
     throw error;
   }
@@ -82,6 +91,7 @@ export async function startLocalCloud(
     plan,
     endpoints,
     openapiUrl: openapi?.url,
+    consoleUrl: consoleServer!.url,
     /** Starts every event source; settles once the stream mappings took their starting positions. */
     async startEventSources(): Promise<void> {
       const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log, invoke };
@@ -126,7 +136,7 @@ export async function startLocalCloud(
       await Promise.race([Promise.all(positioned), new Promise((resolve) => setTimeout(resolve, POSITIONING_TIMEOUT_MS).unref())]);
     },
     async stop() {
-      await Promise.all([...consumers.map((c) => c.stop()), openapi?.stop()]);
+      await Promise.all([...consumers.map((c) => c.stop()), openapi?.stop(), consoleServer?.close()]);
       await emulators?.stop();
       for (const client of Object.values(clients)) client.destroy();
     },

@@ -13,6 +13,8 @@ export type RunningCloud = {
   environment: Record<string, string>;
   /** Where the service's OpenAPI document is served (custom.localCloud.openapi), if it is. */
   openapiUrl?: string;
+  /** The console's page (cloud/console/console-server.ts). */
+  consoleUrl: string;
   /** Settles once the pollers, the scheduler and the async consumers run. */
   startEventSources(): Promise<void>;
 };
@@ -65,6 +67,7 @@ export function forkLocalCloud(log: (message: string) => void): CloudProcess {
         mode: ready.mode,
         environment: ready.environment,
         openapiUrl: ready.openapiUrl,
+        consoleUrl: ready.consoleUrl,
         startEventSources: async () => void (await answer('event-sources-started', { type: 'start-event-sources' })),
       };
     },

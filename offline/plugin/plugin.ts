@@ -129,6 +129,7 @@ export class LocalCloudPlugin {
       sqsPort: Number(merged.sqsPort),
       edgePort: Number(merged.edgePort),
       openapiPort: Number(merged.openapiPort),
+      consolePort: Number(merged.consolePort),
     };
   }
 
@@ -220,8 +221,9 @@ export class LocalCloudPlugin {
     const s = this.settings();
     const seconds = process.uptime().toFixed(1);
     const openapi = this.cloud?.openapiUrl ? ` · OpenAPI ${this.cloud.openapiUrl}` : '';
+    const console = this.cloud?.consoleUrl ? ` · Console ${this.cloud.consoleUrl}` : '';
     this.utils.log.notice(
-      `${this.serverless.service.service} local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}${openapi}`,
+      `${this.serverless.service.service} local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}${openapi}${console}`,
     );
   }
 
@@ -230,7 +232,7 @@ export class LocalCloudPlugin {
    * on demand, so that every other command starts without the SDK.
    */
   private async connect() {
-    const [{ localClients }, dlq] = await Promise.all([import('../cloud/provision/clients'), import('./dlq')]);
+    const [{ localClients }, dlq] = await Promise.all([import('../cloud/provision/clients'), import('../cloud/dlq')]);
     const settings = this.settings();
     const plan = planFor(this.serverless.service, settings, this.stage());
     return { plan, clients: localClients(localEndpoints(settings, plan.region)), ...dlq };

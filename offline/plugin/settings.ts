@@ -28,6 +28,8 @@ export type LocalCloudSettings = {
   /** An OpenAPI document (JSON) of the service, relative to it, served at GET /openapi.json on `openapiPort`. */
   openapi?: string;
   openapiPort: number;
+  /** The console (page and JSON API) on 127.0.0.1 (cloud/console/console-server.ts). */
+  consolePort: number;
 };
 
 export const DEFAULT_SETTINGS: LocalCloudSettings = {
@@ -45,6 +47,7 @@ export const DEFAULT_SETTINGS: LocalCloudSettings = {
   fresh: false,
   environment: {},
   openapiPort: 3004,
+  consolePort: 3005,
 };
 
 /** The account id both LocalStack and ElasticMQ use by default. */
