@@ -9,6 +9,16 @@ type QueueDepth = { name: string; visible: number; inFlight: number; delayed: nu
 type Hop = {
   kind: string;
   function?: string;
+  trigger?: string;
+  service?: string;
+  action?: string;
+  target?: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  reason?: string;
+  delayMs?: number;
+  fault?: unknown;
   attempt?: number;
   outcome: string;
   at: string | number;
@@ -18,7 +28,7 @@ type Hop = {
   error?: unknown;
   logs?: unknown;
 };
-type TraceSummary = Record<string, unknown> & { correlationId: string };
+type TraceSummary = { correlationId: string; startedAt?: number; hops?: number; functions?: string[]; errors?: number; faults?: number };
 type Answer = { status: number; body: any };
 
 const REFRESH_MS = 2000;
@@ -191,9 +201,14 @@ async function loadTraces(): Promise<void> {
   const traces: TraceSummary[] = Array.isArray(answer.body) ? answer.body : (answer.body?.traces ?? []);
   $('#trace-list').replaceChildren(
     ...traces.map((trace) => {
-      const details = Object.entries(trace)
-        .filter(([key, value]) => key !== 'correlationId' && value !== undefined && typeof value !== 'object')
-        .map(([key, value]) => `${key}: ${String(value)}`)
+      const details = [
+        trace.startedAt !== undefined ? time(trace.startedAt) : undefined,
+        trace.hops !== undefined ? `${trace.hops} hops` : undefined,
+        trace.errors ? `${trace.errors} failed` : undefined,
+        trace.faults ? `${trace.faults} injected` : undefined,
+        trace.functions?.join(', '),
+      ]
+        .filter(Boolean)
         .join(' · ');
       const button = h(
         'button',
@@ -227,11 +242,17 @@ async function showTrace(correlationId: string): Promise<void> {
       `+${offset} ms`,
       hop.kind,
       hop.function,
+      hop.trigger && `by ${hop.trigger}`,
+      hop.method && `${hop.method} ${hop.path ?? ''}${hop.status ? ` → ${hop.status}` : ''}`,
+      hop.service && `${hop.service}${hop.action ? ` ${hop.action}` : ''}`,
+      hop.target,
       hop.attempt !== undefined ? `attempt ${hop.attempt}` : undefined,
       hop.durationMs !== undefined ? `${hop.durationMs} ms` : undefined,
+      hop.delayMs !== undefined ? `next in ${hop.delayMs} ms` : undefined,
+      hop.reason,
     ].filter(Boolean);
     const bar = h('span', { class: bad ? 'failed' : '', style: `left:${(offset / span) * 100}%;width:${((hop.durationMs ?? 0) / span) * 100}%` });
-    const parts = (['event', 'response', 'error', 'logs'] as const)
+    const parts = (['event', 'response', 'error', 'logs', 'fault'] as const)
       .filter((part) => hop[part] !== undefined)
       .map((part) => h('div', {}, h('h4', {}, part), h('pre', {}, pretty(hop[part]))));
     const summary = h(
