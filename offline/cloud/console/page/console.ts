@@ -59,10 +59,14 @@ function say(message: string, isError = false): void {
   status.classList.toggle('error', isError);
 }
 
-/** An action's answer in the status line: its error's message, or what `done` makes of its body. */
-async function act(method: string, path: string, body: unknown, done: (answer: any) => string): Promise<Answer> {
+/**
+ * An action's answer in the status line: its error's message, or what `done` makes of its body, said
+ * once `redraw` has shown its effect.
+ */
+async function act(method: string, path: string, body: unknown, done: (answer: any) => string, redraw?: () => Promise<void>): Promise<Answer> {
   try {
     const answer = await api(method, path, body);
+    await redraw?.();
     if (answer.status >= 400) say(`${method} ${path}: ${answer.body?.error?.message ?? answer.status}`, true);
     else say(done(answer.body));
     return answer;
@@ -80,7 +84,7 @@ function unavailable(section: string, what: string): void {
   for (const control of document.querySelectorAll<HTMLButtonElement | HTMLInputElement | HTMLSelectElement>(
     `#${section} button, #${section} input, #${section} select`,
   )) {
-    if (section !== 'traces') control.disabled = true;
+    control.disabled = true;
   }
 }
 
@@ -272,8 +276,13 @@ async function showTrace(correlationId: string): Promise<void> {
 
 // ---- queues ----------------------------------------------------------------------------------------
 
+let queuesAsked = 0;
+
 async function loadQueues(): Promise<void> {
+  // A refresh asked before an action may answer after it: only the latest answer is drawn.
+  const asked = ++queuesAsked;
   const answer = await api('GET', '/api/queues');
+  if (asked !== queuesAsked) return;
   if (answer.status !== 200) return say(`GET /api/queues: ${answer.body?.error?.message ?? answer.status}`, true);
   const queues: QueueDepth[] = answer.body.queues;
   $('#queue-rows').replaceChildren(
@@ -336,9 +345,11 @@ async function redriveQueue(queue: string): Promise<void> {
     `/api/queues/${encodeURIComponent(queue)}/redrive`,
     undefined,
     (body) => `${body.moved} message(s) sent back from ${body.queue} to ${body.to}`,
+    async () => {
+      $('#queue-messages').replaceChildren();
+      await loadQueues();
+    },
   );
-  $('#queue-messages').replaceChildren();
-  await loadQueues();
 }
 
 function tryJson(text: string): unknown {
@@ -387,7 +398,7 @@ function wireForms(): void {
   $('#clock-advance').addEventListener('submit', (event) => {
     event.preventDefault();
     const seconds = Number(($('#advance-seconds') as HTMLInputElement).value);
-    void act('POST', '/api/clock/advance', { seconds }, () => `Clock advanced by ${seconds} s`).then(loadClock);
+    void act('POST', '/api/clock/advance', { seconds }, () => `Clock advanced by ${seconds} s`, loadClock);
   });
   $('#skip-delays').addEventListener('click', () => void act('POST', '/api/clock/skip-delays', undefined, () => 'Pending delays ended'));
   $('#fault-form').addEventListener('submit', (event) => {
@@ -395,9 +406,9 @@ function wireForms(): void {
     const form = new FormData(event.target as HTMLFormElement);
     const fault: Record<string, unknown> = { function: form.get('function'), mode: form.get('mode'), count: Number(form.get('count')) };
     if (fault.mode === 'delay') fault.delayMs = Number(form.get('delayMs'));
-    void act('POST', '/api/faults', fault, () => `Fault added: ${fault.function} (${fault.mode}, ${fault.count} invocation(s))`).then(loadFaults);
+    void act('POST', '/api/faults', fault, () => `Fault added: ${fault.function} (${fault.mode}, ${fault.count} invocation(s))`, loadFaults);
   });
-  $('#clear-faults').addEventListener('click', () => void act('DELETE', '/api/faults', undefined, () => 'Faults cleared').then(loadFaults));
+  $('#clear-faults').addEventListener('click', () => void act('DELETE', '/api/faults', undefined, () => 'Faults cleared', loadFaults));
 }
 
 /** The live parts, every REFRESH_MS while the page is visible, one round at a time. */
