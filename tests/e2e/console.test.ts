@@ -22,14 +22,19 @@ if (skipped) process.stderr.write(`tests/e2e/console.test.ts: the browser test w
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
+  const foreignRequests: string[] = [];
 
   beforeAll(async () => {
     browser = await launchBrowser();
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(String(error)));
-    // Nothing but the console itself: a CDN or any other address would fail the test.
+    // Nothing but the console itself: a request to a CDN or any other address fails the test.
     await page.setRequestInterception(true);
-    page.on('request', (request) => void (request.url().startsWith(`${CONSOLE}/`) ? request.continue() : request.abort()));
+    page.on('request', (request) => {
+      if (request.url().startsWith(`${CONSOLE}/`)) return void request.continue();
+      foreignRequests.push(request.url());
+      void request.abort();
+    });
     await page.setViewport({ width: 1400, height: 1000 });
     await page.goto(CONSOLE, { waitUntil: 'load' });
   });
@@ -38,7 +43,10 @@ if (skipped) process.stderr.write(`tests/e2e/console.test.ts: the browser test w
     await browser?.close();
   });
 
-  afterEach(() => expect(pageErrors).toEqual([]));
+  afterEach(() => {
+    expect(pageErrors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+  });
 
   const textOf = (selector: string) => page.$eval(selector, (element) => element.textContent ?? '');
   /** Waits until the element's text matches, as the page redraws itself. */
