@@ -4,12 +4,15 @@
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 import type { LocalCloudSettings } from '../plugin/settings';
 import type { ServiceConfig } from './provision/plan';
-import type { Invocation, Invoker } from './lambda/invoke';
+import type { Invocation, InvocationContext, Invoker } from './lambda/invoke';
+import type { InvocationBatch } from './trace/tracer';
+import type { Fault } from './trace/faults';
 
 export type ToCloud =
   | { type: 'start'; config: ServiceConfig; settings: LocalCloudSettings; stage: string; serviceDir: string }
   | { type: 'start-event-sources' }
   | { type: 'invoked'; id: number; invocation: Invocation }
+  | { type: 'hops'; batch: InvocationBatch }
   | { type: 'stop' };
 
 export type FromCloud =
@@ -17,7 +20,8 @@ export type FromCloud =
   | { type: 'event-sources-started' }
   | { type: 'failed'; message: string }
   | { type: 'log'; message: string }
-  | { type: 'invoke'; id: number; functionName: string; event: unknown };
+  | { type: 'invoke'; id: number; functionName: string; event: unknown; context?: InvocationContext }
+  | { type: 'faults'; faults: Fault[] };
 
 let cloud: LocalCloud | undefined;
 // After a Ctrl-C the parent may be gone first: what it can no longer read is dropped, not thrown.
@@ -30,12 +34,12 @@ const UNANSWERED: Invocation = {
   ok: false,
   error: { errorType: 'LocalCloudStopping', errorMessage: 'The functions process is gone or the local cloud is stopping' },
 };
-const invokeInParent: Invoker = (functionName, event) =>
+const invokeInParent: Invoker = (functionName, event, context) =>
   new Promise((resolve) => {
     if (!process.connected) return resolve(UNANSWERED);
     const id = ++lastInvocation;
     invocations.set(id, resolve);
-    send({ type: 'invoke', id, functionName, event });
+    send({ type: 'invoke', id, functionName, event, context });
   });
 
 async function stop(code: number): Promise<never> {
@@ -51,8 +55,14 @@ process.on('message', (message: ToCloud) => void handle(message));
 async function handle(message: ToCloud): Promise<void> {
   if (message.type === 'start') {
     try {
-      cloud = await startLocalCloud(message.config, message.settings, message.stage, message.serviceDir, invokeInParent, (m) =>
-        send({ type: 'log', message: m }),
+      cloud = await startLocalCloud(
+        message.config,
+        message.settings,
+        message.stage,
+        message.serviceDir,
+        invokeInParent,
+        (m) => send({ type: 'log', message: m }),
+        (faults) => send({ type: 'faults', faults }),
       );
       send({ type: 'ready', mode: cloud.mode, environment: cloud.plan.environment, openapiUrl: cloud.openapiUrl, consoleUrl: cloud.consoleUrl });
     } catch (error) {
@@ -68,6 +78,7 @@ async function handle(message: ToCloud): Promise<void> {
     invocations.get(message.id)?.(message.invocation);
     invocations.delete(message.id);
   }
+  if (message.type === 'hops') cloud?.tracer.invocations(message.batch);
   if (message.type === 'stop') await stop(0);
 }
 

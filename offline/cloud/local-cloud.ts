@@ -21,6 +21,9 @@ import { startOpenApiServer, type OpenApiServer } from './openapi-server';
 import { startConsoleServer, type ConsoleServer } from './console/console-server';
 import { serviceWiring, wiringRoutes } from './console/wiring';
 import { queueRoutes } from './console/queue-routes';
+import { createTracer } from './trace/tracer';
+import type { Fault } from './trace/faults';
+import type { SendToDestination } from './lambda/destinations';
 
 /** Longest the ready line waits for the stream mappings to take their starting positions. */
 const POSITIONING_TIMEOUT_MS = 5000;
@@ -37,10 +40,13 @@ export async function startLocalCloud(
   serviceDir: string,
   invoke: Invoker,
   log: (m: string) => void,
+  /** Sends the function faults in force to the functions' process, which applies them. */
+  sendFaults: (faults: Fault[]) => void = () => undefined,
 ) {
   const plan = planFor(config, settings, stage);
   const endpoints = localEndpoints(settings, plan.region);
   const mode: Mode = await detectMode(settings, process.env.LOCAL_CLOUD);
+  const tracer = createTracer({ limit: settings.console.traces, mode, sendFaults });
   let emulators: RunningEmulators | undefined;
   // The embedded emulators keep their data here between runs; --fresh (settings.fresh) starts from nothing.
   const stateDir = resolvePath(serviceDir, settings.stateDir, mode);
@@ -59,6 +65,7 @@ export async function startLocalCloud(
       log,
       onStreamWrite: streamWrites!.notify,
       stateDir: settings.persist ? stateDir : undefined,
+      observer: tracer.observer,
     });
   }
   const clients = localClients(endpoints);
@@ -77,7 +84,7 @@ export async function startLocalCloud(
     }
     const wiring = serviceWiring(config, plan, stage);
     // Each part of the local cloud the console shows or controls adds its routes here, one line each.
-    const routes = [...wiringRoutes(wiring), ...queueRoutes({ plan, clients, wiring, log })];
+    const routes = [...wiringRoutes(wiring), ...queueRoutes({ plan, clients, wiring, log }), ...tracer.routes];
     consoleServer = await startConsoleServer({ port: settings.consolePort, routes, log });
   } catch (error) {
     await openapi?.stop();
@@ -92,12 +99,13 @@ export async function startLocalCloud(
     endpoints,
     openapiUrl: openapi?.url,
     consoleUrl: consoleServer!.url,
+    tracer,
     /** Starts every event source; settles once the stream mappings took their starting positions. */
     async startEventSources(): Promise<void> {
-      const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log, invoke };
+      const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log, invoke, tracer };
       if (mode === 'docker') consumers.push(startQueueBridge(plan, clients, log));
       const eventQueues = new Map(plan.asyncConsumers.map((c) => [c.functionName, c.queue]));
-      const sendToDestination = createDestinationSender(clients, { asyncQueueOf: (functionName) => eventQueues.get(functionName), log });
+      const sendToDestination = traced(createDestinationSender(clients, { asyncQueueOf: (functionName) => eventQueues.get(functionName), log }), tracer);
       for (const consumer of plan.asyncConsumers) {
         consumers.push(
           startAsyncConsumer(consumer, {
@@ -140,6 +148,28 @@ export async function startLocalCloud(
       await emulators?.stop();
       for (const client of Object.values(clients)) client.destroy();
     },
+  };
+}
+
+/** Each record sent to a destination is a hop of the event it is about. */
+function traced(send: SendToDestination, tracer: ReturnType<typeof createTracer>): SendToDestination {
+  if (!tracer.tracing) return send;
+  return async (destination, record) => {
+    const r = record as { requestContext?: { functionArn?: string; condition?: string }; requestPayload?: unknown };
+    const hop = {
+      kind: 'destination' as const,
+      at: Date.now(),
+      function: r.requestContext?.functionArn?.split(':')[6],
+      target: destination.arn,
+      reason: r.requestContext?.condition,
+    };
+    try {
+      await send(destination, record);
+      tracer.recordAbout({ ...hop, outcome: 'ok' }, record);
+    } catch (error) {
+      tracer.recordAbout({ ...hop, outcome: 'error', error: { errorType: (error as Error).name, errorMessage: (error as Error).message } }, record);
+      throw error;
+    }
   };
 }
 

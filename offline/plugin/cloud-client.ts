@@ -5,6 +5,8 @@ import type { LocalCloud } from '../cloud/local-cloud';
 import type { LocalCloudSettings } from './settings';
 import type { ServiceConfig } from '../cloud/provision/plan';
 import type { Invoker } from '../cloud/lambda/invoke';
+import type { InvocationBatch } from '../cloud/trace/tracer';
+import type { Fault } from '../cloud/trace/faults';
 
 export type CloudStart = { config: ServiceConfig; settings: LocalCloudSettings; stage: string; serviceDir: string };
 
@@ -24,6 +26,10 @@ export type CloudProcess = {
   start(start: CloudStart): Promise<RunningCloud>;
   /** Runs, with `invoke`, the invocations the local cloud's event sources ask this process for. */
   answerInvocations(invoke: Invoker): void;
+  /** Sends the invocations this process ran (and the faults they used) to the trace store. */
+  sendHops(batch: InvocationBatch): void;
+  /** Calls `apply` with the function faults in force, each time the console changes them. */
+  onFaults(apply: (faults: Fault[]) => void): void;
   stop(): Promise<void>;
 };
 
@@ -74,10 +80,14 @@ export function forkLocalCloud(log: (message: string) => void): CloudProcess {
     answerInvocations(invoke) {
       child.on('message', (message: FromCloud) => {
         if (message.type !== 'invoke') return;
-        void invoke(message.functionName, message.event)
+        void invoke(message.functionName, message.event, message.context)
           .catch((error: Error) => ({ ok: false as const, error: { errorType: error.name, errorMessage: error.message } }))
           .then((invocation) => send({ type: 'invoked', id: message.id, invocation }));
       });
+    },
+    sendHops: (batch) => send({ type: 'hops', batch }),
+    onFaults(apply) {
+      child.on('message', (message: FromCloud) => message.type === 'faults' && apply(message.faults));
     },
     stop: () => stopChild(child, send),
   };

@@ -1,4 +1,5 @@
 import type { Invoker } from '../cloud/lambda/invoke';
+import { withInvocationContext } from './invocations';
 
 type FunctionDefinitions = Record<string, { name?: string }>;
 
@@ -28,11 +29,12 @@ export async function directInvoker(serverless: unknown, options: Record<string,
   const lambda = new Lambda(serverless, options);
   lambda.create(Object.entries(functions).map(([functionKey, functionDefinition]) => ({ functionKey, functionDefinition })));
 
-  const invoke: Invoker = async (functionName, event) => {
+  const invoke: Invoker = async (functionName, event, context) => {
     if (!lambda.listFunctionNames().includes(functionName)) {
       return { ok: false, error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${functionName}` } };
     }
     const fn = lambda.getByFunctionName(functionName);
+    if (context) withInvocationContext(event, context);
     fn.setEvent(event);
     try {
       return { ok: true, payload: await fn.runHandler() };

@@ -2,6 +2,8 @@ import { auditService } from './audit';
 import { buildFunctionsTogether, canBuildTogether, type EsbuildPlugin, type FunctionsBuild } from './build';
 import { forkLocalCloud, type CloudProcess, type RunningCloud } from './cloud-client';
 import { directInvoker, OFFLINE_RUNTIME } from './direct-invoker';
+import { createFunctionFaults, installInvocationHook, wrapInvocations, type OfflineLambdaClass } from './invocations';
+import { createInvocationRecorder } from './trace-recorder';
 import { forgetLoadedBundles } from './loaded-bundles';
 import { compileSqsFilterPatterns } from './sqs-filter-patterns';
 import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './settings';
@@ -31,7 +33,7 @@ type Log = {
 // The Lambda runtime of serverless-offline (hapi and its routes), which serverless-offline-sqs and
 // serverless-offline load right after this plugin's offline:start:init: loaded while the local cloud
 // starts, it is off the path to ready.
-const loadOfflineRuntime = () => import(OFFLINE_RUNTIME).then(() => undefined);
+const loadOfflineRuntime = () => import(OFFLINE_RUNTIME).then((runtime: { default: OfflineLambdaClass }) => runtime.default);
 
 /**
  * The local cloud as a Serverless plugin, so that `serverless offline start` (what `npm start`
@@ -67,6 +69,7 @@ export class LocalCloudPlugin {
   private functions?: FunctionsBuild;
   private buildDir?: string;
   private invoker?: Awaited<ReturnType<typeof directInvoker>>;
+  private unwrap: (() => void)[] = [];
 
   constructor(
     private readonly serverless: Serverless,
@@ -118,8 +121,12 @@ export class LocalCloudPlugin {
     const fresh = Boolean(this.options.fresh) || ['1', 'true'].includes(process.env.LOCAL_CLOUD_FRESH ?? '');
     const stateDir = process.env.LOCAL_CLOUD_STATE_DIR || merged.stateDir;
     const persist = process.env.LOCAL_CLOUD_PERSIST ? process.env.LOCAL_CLOUD_PERSIST !== '0' : merged.persist;
+    const traces = Number(process.env.LOCAL_CLOUD_TRACES ?? merged.console?.traces ?? DEFAULT_SETTINGS.console.traces);
+    if (!Number.isInteger(traces) || traces < 0)
+      throw new Error('custom.localCloud.console.traces (or LOCAL_CLOUD_TRACES) must be a whole number of traces to keep, 0 to turn tracing off');
     return {
       ...merged,
+      console: { ...merged.console, traces },
       environment,
       fresh,
       stateDir,
@@ -159,14 +166,30 @@ export class LocalCloudPlugin {
       this.utils.log.error(`${what}: ${error.message}`);
       throw error;
     };
-    [this.cloud] = await Promise.all([
+    let Lambda: OfflineLambdaClass;
+    [this.cloud, , Lambda] = await Promise.all([
       starting.catch(failed('The local cloud could not start')),
       this.functions?.built.catch(failed('The functions did not build')),
       loadOfflineRuntime(),
     ]);
+    this.observeInvocations(Lambda);
     this.pointAtLocalCloud(this.cloud.environment);
     // The local cloud fires schedules itself, with Lambda's async retries: serverless-offline must not too.
     for (const fn of Object.values(this.serverless.service.functions)) fn.events = fn.events?.filter((event) => !event.schedule);
+  }
+
+  /**
+   * Every invocation of this process (HTTP, serverless-offline-sqs, the local cloud's event sources)
+   * passes through serverless-offline's invocation hook: recorded for the traces, faulted on demand.
+   */
+  private observeInvocations(Lambda: OfflineLambdaClass): void {
+    const cloud = this.cloudProcess!;
+    const recorder = createInvocationRecorder({ tracing: this.settings().console.traces > 0, send: (batch) => cloud.sendHops(batch) });
+    const faults = createFunctionFaults((fault) => recorder.faultUsed(fault.id));
+    cloud.onFaults((next) => faults.table.replace(next));
+    installInvocationHook(Lambda);
+    if (recorder.wrapper) this.unwrap.push(wrapInvocations(recorder.wrapper));
+    this.unwrap.push(wrapInvocations(faults.wrapper));
   }
 
   /** What of serverless.yml the local cloud does not run, one warning line each, before anything starts. */
@@ -255,6 +278,7 @@ export class LocalCloudPlugin {
   private async stop(): Promise<void> {
     await Promise.all([this.cloudProcess?.stop(), this.functions?.dispose()]);
     await this.invoker?.stop();
+    for (const unwrap of this.unwrap.splice(0)) unwrap();
     this.invoker = undefined;
     this.cloudProcess = undefined;
     this.cloud = undefined;

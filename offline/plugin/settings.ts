@@ -30,6 +30,8 @@ export type LocalCloudSettings = {
   openapiPort: number;
   /** The console (page and JSON API) on 127.0.0.1 (cloud/console/console-server.ts). */
   consolePort: number;
+  /** The console: `traces` is how many traces it keeps (the last N); 0 turns tracing off (LOCAL_CLOUD_TRACES overrides it). */
+  console: { traces: number };
 };
 
 export const DEFAULT_SETTINGS: LocalCloudSettings = {
@@ -48,6 +50,7 @@ export const DEFAULT_SETTINGS: LocalCloudSettings = {
   environment: {},
   openapiPort: 3004,
   consolePort: 3005,
+  console: { traces: 200 },
 };
 
 /** The account id both LocalStack and ElasticMQ use by default. */

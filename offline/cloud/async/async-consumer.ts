@@ -4,6 +4,7 @@ import type { AsyncConsumerPlan } from '../provision/plan';
 import { asyncFailureRecord, asyncSuccessRecord, functionArn } from '../lambda/invocation-record';
 import { AS_IS_EVENT_ATTRIBUTE, type Destination, type SendToDestination } from '../lambda/destinations';
 import { lambdaApiInvoker, type Invoker } from '../lambda/invoke';
+import type { Tracer } from '../trace/tracer';
 
 const ATTEMPTS = 'LambdaAsyncAttempts';
 const ENQUEUED_AT = 'LambdaAsyncEnqueuedAt';
@@ -20,6 +21,8 @@ export type AsyncOptions = {
   invoke?: Invoker;
   /** Sends a record to the function's on-success or on-failure destination (destinations.ts). */
   sendToDestination: SendToDestination;
+  /** The traces: each retry scheduled is a hop of its event. */
+  tracer?: Pick<Tracer, 'recordAbout'>;
 };
 
 /**
@@ -77,7 +80,7 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
       );
     }
     const attempt = previousAttempts + 1;
-    const result = await invoke(plan.functionName, event);
+    const result = await invoke(plan.functionName, event, { attempt });
     if (result.ok) {
       return toDestination(
         plan.onSuccess,
@@ -94,6 +97,11 @@ export function startAsyncConsumer(plan: AsyncConsumerPlan, options: AsyncOption
     }
     const delay = options.retryDelaysSeconds[Math.min(attempt - 1, options.retryDelaysSeconds.length - 1)] ?? 1;
     options.log(`${plan.functionKey}: attempt ${attempt} failed (${result.error.errorMessage}); retrying in ${delay}s`);
+    const reason = `${result.error.errorType}: ${result.error.errorMessage}`;
+    options.tracer?.recordAbout(
+      { kind: 'retry', at: Date.now(), outcome: 'ok', function: plan.functionKey, attempt: attempt + 1, delayMs: delay * 1000, reason },
+      event,
+    );
     await retryLater(url, message, attempt, enqueuedAt, delay);
   };
 

@@ -37,11 +37,15 @@ export function createForwarder() {
   };
 }
 
+/** Sees a request before its emulator does; true when it answered the request itself (an injected fault). */
+export type RequestTap = (service: string, req: IncomingMessage, res: ServerResponse) => boolean;
+
 /** One port in front of the per-service emulators, dispatching on the signing service name. */
-export function createEdgeRouter(routes: Record<string, Route>, forward = createForwarder()) {
+export function createEdgeRouter(routes: Record<string, Route>, forward = createForwarder(), tap?: RequestTap) {
   return http.createServer((req, res) => {
     const service = serviceOf(req);
     const route = service ? routes[service] : undefined;
+    if (route !== undefined && tap?.(service!, req, res)) return;
     if (route === undefined) {
       res.writeHead(501, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: `The embedded local cloud does not emulate the service "${service ?? 'unknown'}".` }));

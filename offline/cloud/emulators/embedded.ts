@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, paginateListTables } from '@aws-sdk/client-dynamodb';
 import { createRequestHandler } from 'local-aws-sqs';
-import { createStreamStore, type StreamStoreOptions, type StreamTable } from './dynamodb-stream-store';
+import { createStreamStore, type Item, type StreamStoreOptions, type StreamTable } from './dynamodb-stream-store';
 import { createDynamoDbStreamsApi, EMBEDDED_STREAM_LABEL, isStreamsRequest, type TableLookup } from './dynamodb-streams';
 import { createEdgeRouter, createForwarder } from './edge-router';
 import { createSnsService, type SqsDelivery } from './sns-server';
@@ -15,6 +15,8 @@ import { compileEventPattern, eventPatternErrors } from '../patterns/event-patte
 import { listenOn } from './listen';
 import { openSqsJournal } from './sqs-journal';
 import { readBody } from './read-body';
+import { tapRequest, type CloudObserver } from '../trace/api-tap';
+import { imageCorrelation, keysOfEvent } from '../trace/correlation';
 
 // Emulators without type declarations of their own.
 
@@ -47,6 +49,8 @@ export type EmbeddedOptions = {
    * without it everything is in memory and goes with the process.
    */
   stateDir?: string;
+  /** The traces and faults (console): sees the publishes and deliveries, and may answer a call with an AWS error. */
+  observer?: CloudObserver;
 };
 
 export type RunningEmulators = {
@@ -96,7 +100,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       baseUrl: '/',
     });
     const sqs = await listenOn(
-      createServer((req, res) => void requestHandler(req, res)),
+      createServer((req, res) => void (tapRequest(options.observer, 'sqs', req, res) || requestHandler(req, res))),
       options.sqsPort,
       'SQS',
     );
@@ -127,7 +131,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       region: options.region,
       accountId: options.accountId,
       streamLabel: () => EMBEDDED_STREAM_LABEL,
-      onItemWrite: streams.itemWritten,
+      onItemWrite: observeStreamWrites(streams, options.observer),
     });
     const dynamoRoute = requestHandlerOf(dynamo);
     const streamsRoute = createDynamoDbStreamsApi(streams, tablesThrough(self));
@@ -147,6 +151,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       const name = queueArn.split(':').pop();
       const queue = sqsService.Queues.find((q) => q.QueueName === name);
       if (!queue) throw new Error(`queue ${name} does not exist`);
+      if (options.observer?.tracing) {
+        const keys = keysOfEvent({ Records: [{ eventSource: 'aws:sqs', body, messageAttributes: attributes }] });
+        options.observer.record({ kind: 'delivery', at: Date.now(), outcome: 'ok', service: 'sqs', action: 'deliver', target: name }, keys);
+      }
       queue.setRecord({
         MessageBody: body,
         MessageAttributes: Object.fromEntries(
@@ -161,6 +169,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
       endpoint: `http://127.0.0.1:${options.edgePort}`,
       deliver: sendToQueue,
       onDeliveryError: onError,
+      observer: options.observer,
     });
     const events = createEventBridgeService({
       region: options.region,
@@ -196,6 +205,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<RunningEm
     const edge = createEdgeRouter(
       { dynamodb: dynamodbOrStreams, 'streams.dynamodb': streamsRoute, kinesis: kinesisRoute, sns, events, s3: s3Route, sqs: options.sqsPort },
       forward,
+      (service, req, res) => tapRequest(options.observer, service, req, res),
     );
     servers.push(await listenOn(edge, options.edgePort, 'AWS edge'));
     if (state) {
@@ -266,6 +276,21 @@ const closeServer = (server: Server) => new Promise<void>((resolve) => server.cl
 
 /** The request handler an emulator built its (never started) HTTP server with. */
 const requestHandlerOf = (server: Server) => server.listeners('request')[0] as Handler;
+
+/** The stream store's write hook, telling the traces of each write that carries a correlation id to a table with a stream. */
+function observeStreamWrites(streams: ReturnType<typeof createStreamStore>, observer: CloudObserver | undefined) {
+  if (!observer?.tracing) return streams.itemWritten;
+  return (table: StreamTable, oldItem: Item | undefined, newItem: Item | undefined) => {
+    streams.itemWritten(table, oldItem, newItem);
+    const correlationId = imageCorrelation(newItem) ?? imageCorrelation(oldItem);
+    if (!correlationId || !streams.streamOf(table)) return;
+    const action = !oldItem ? 'INSERT' : newItem ? 'MODIFY' : 'REMOVE';
+    observer.record(
+      { kind: 'publish', at: Date.now(), outcome: 'ok', service: 'dynamodb', action, target: table.TableName },
+      { correlationIds: [correlationId], links: [] },
+    );
+  };
+}
 
 /** Calls `notice` once a PutRecord or PutRecords has been answered. */
 function withWriteNotice(handler: Handler, notice: (() => void) | undefined): Handler {

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compileFilterPolicy, filterPolicyErrors, FILTER_POLICY_SCOPES, type FilterPolicyScope, type SnsAttributes } from '../patterns/filter-policy';
 import { readBody } from './read-body';
+import type { CloudObserver } from '../trace/api-tap';
+import { faultMessage, statusOf } from '../trace/api-tap';
+import { attribute, correlationInJson } from '../trace/correlation';
 
 /** How a published message reaches an SQS subscriber; the SQS emulator does the rest. */
 export type SqsDelivery = (queueArn: string, body: string, attributes?: SnsAttributes) => Promise<void>;
@@ -41,6 +44,7 @@ export function createSnsService(options: {
   endpoint: string;
   deliver: SqsDelivery;
   onDeliveryError: (error: unknown) => void;
+  observer?: CloudObserver;
 }) {
   const topics = new Map<string, Topic>();
   const subscriptions = new Map<string, Subscription>();
@@ -126,6 +130,11 @@ export function createSnsService(options: {
     const messageId = randomUUID();
     const attributes = messageAttributes(p);
     const timestamp = new Date().toISOString();
+    if (options.observer?.tracing) {
+      const correlationIds = [attribute(attributes), correlationInJson(p.Message)].filter((id): id is string => Boolean(id));
+      const hop = { kind: 'publish' as const, at: Date.now(), outcome: 'ok' as const, service: 'sns', action: 'Publish', target: topic.name };
+      options.observer.record(hop, { correlationIds: [...new Set(correlationIds)], links: [`msg:${messageId}`] });
+    }
     for (const sub of subscriptions.values()) {
       if (sub.topicArn !== topic.arn) continue;
       if (sub.filter && !sub.filter(attributes, p.Message)) continue;
@@ -144,6 +153,8 @@ export function createSnsService(options: {
     try {
       const run = actions[action];
       if (!run) throw new SnsError(400, 'InvalidAction', `The action ${action} is not valid for this endpoint.`);
+      const fault = options.observer?.apiFault('sns', action);
+      if (fault) throw new SnsError(statusOf(fault.error), fault.error, faultMessage(fault));
       const result = run(params);
       res.writeHead(200, { 'content-type': 'text/xml' });
       res.end(

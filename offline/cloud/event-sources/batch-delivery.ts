@@ -42,7 +42,7 @@ export async function deliverInOrder(records: PolledRecord[], context: DeliveryC
       continue;
     }
     const event = { Records: batch.records.map((r) => r.lambdaRecord) };
-    const result = await options.invoke(plan.functionName, event);
+    const result = await options.invoke(plan.functionName, event, { attempt: batch.attempts + 1 });
     const failedAt = result.ok ? firstFailure(plan, batch.records, result.payload) : 0;
     if (failedAt === -1) {
       context.progress(batch.records);
@@ -72,6 +72,9 @@ export async function deliverInOrder(records: PolledRecord[], context: DeliveryC
       pending.shift();
       continue;
     }
+    const reason = result.ok ? 'batch item failures' : `${result.error.errorType}: ${result.error.errorMessage}`;
+    const retry = { kind: 'retry' as const, at: Date.now(), outcome: 'ok' as const, function: plan.functionKey, attempt: current.attempts + 1 };
+    options.tracer?.recordAbout({ ...retry, delayMs: options.retryDelayMs, reason }, { Records: current.records.map((r) => r.lambdaRecord) });
     await context.sleep(options.retryDelayMs);
   }
   return pending.length === 0;

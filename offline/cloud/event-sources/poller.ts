@@ -3,6 +3,7 @@ import type { SendToDestination } from '../lambda/destinations';
 import type { BatchInfoKey } from '../lambda/invocation-record';
 import type { StreamConsumerPlan } from '../provision/plan-streams';
 import type { Invoker } from '../lambda/invoke';
+import type { Tracer } from '../trace/tracer';
 import type { Checkpoints } from './checkpoints';
 import { deliverInOrder } from './batch-delivery';
 import { createWakeSignal, type WakeSignal } from './wake-signal';
@@ -47,6 +48,8 @@ export type PollerOptions = {
   retryDelayMs: number;
   log: (message: string) => void;
   invoke: Invoker;
+  /** The traces: each retry of a batch is a hop of its records. */
+  tracer?: Pick<Tracer, 'recordAbout'>;
   /** Filter criteria over the Lambda-shaped record: records it rejects are skipped, never invoked. */
   filter?: (record: Record<string, unknown>) => boolean;
   sendToDestination: SendToDestination;

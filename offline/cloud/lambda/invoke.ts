@@ -9,7 +9,10 @@ export type Invocation = { ok: true; payload: unknown } | { ok: false; error: Fu
  * How the event sources invoke a function and learn its outcome: in the local cloud, a message to the
  * functions' process (cloud-process.ts); in tests, or from outside that process, the Lambda API.
  */
-export type Invoker = (functionName: string, event: unknown) => Promise<Invocation>;
+export type Invoker = (functionName: string, event: unknown, context?: InvocationContext) => Promise<Invocation>;
+
+/** What an event source tells of an invocation, for the traces: which attempt of its event it is. */
+export type InvocationContext = { attempt?: number };
 
 /** An Invoker over serverless-offline's Lambda API. */
 export const lambdaApiInvoker =

@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { startEmbedded } from '../../../offline/cloud/emulators/embedded';
+import { startEmbedded, type EmbeddedOptions } from '../../../offline/cloud/emulators/embedded';
 import { createWakeSignal } from '../../../offline/cloud/event-sources/wake-signal';
 import { sleep } from './eventually';
 import { freePorts } from './ports';
@@ -21,7 +21,7 @@ export type TestCloud = Awaited<ReturnType<typeof startTestCloud>>;
  * The embedded local cloud on free ports, with SDK clients of the test's own (configured the way
  * any AWS SDK user would point at it, independent of offline/cloud/provision/clients.ts).
  */
-export async function startTestCloud(log: (message: string) => void = () => undefined) {
+export async function startTestCloud(log: (message: string) => void = () => undefined, extra: Pick<EmbeddedOptions, 'observer'> = {}) {
   const [sqsPort, edgePort] = await freePorts(2);
   const streamWrites = createWakeSignal();
   const emulators = await startEmbedded({
@@ -34,6 +34,7 @@ export async function startTestCloud(log: (message: string) => void = () => unde
     onStreamWrite: streamWrites.notify,
     // EventBridge's retries, in milliseconds rather than its backoff of seconds to minutes.
     eventBridgeRetryDelayMs: () => 20,
+    ...extra,
   });
   const edge = `http://127.0.0.1:${edgePort}`;
   const sqsEndpoint = `http://127.0.0.1:${sqsPort}`;
