@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Browser, Page } from 'puppeteer-core';
-import { eventually } from './support/api';
+import { call, eventually, settled, tokenFor } from './support/api';
 import { queueUrl, sqs } from './support/aws';
 import { launchBrowser, noBrowser } from './support/browser';
 import { E2E_PORTS } from './support/ports';
@@ -60,6 +60,32 @@ if (skipped) process.stderr.write(`tests/e2e/console.test.ts: the browser test w
       timeoutMs,
       100,
     );
+
+  it('finds the trace of a tok_flaky_2 order by its order id and shows its failed processPayment attempts', async () => {
+    const token = await tokenFor(`console-${randomUUID().slice(0, 8)}`);
+    const placed = await call('POST', '/orders', { token, body: { items: [{ sku: 'SKU-1', quantity: 1 }], paymentToken: 'tok_flaky_2' } });
+    expect(placed.status).toBe(202);
+    const { orderId } = placed.body;
+    expect((await settled(token, orderId)).status).toBe('CONFIRMED');
+
+    await page.type('#trace-query', orderId);
+    const listed = await eventually(async () => (await page.$('#trace-list li button')) ?? undefined, `a trace listed for ${orderId}`, 10_000, 200);
+    await listed.click();
+    const failedAttempts = () => page.$$('#trace-detail li.hop[data-function="processPayment"][data-failed="true"]');
+    // The page redraws the open trace as hops arrive: both failed deliveries and the one that succeeded.
+    await eventually(async () => ((await failedAttempts()).length >= 2 ? true : undefined), 'two failed processPayment attempts in the timeline', 15_000, 200);
+    expect(await page.$$('#trace-detail li.hop[data-function="processPayment"][data-failed="false"]')).not.toHaveLength(0);
+    // A record reported in batchItemFailures fails its attempt, as a thrown error would.
+    expect(await textOf('#trace-detail li.hop[data-function="processPayment"][data-failed="true"] summary')).toMatch(/ · (error|ok, 1 record\(s\) failed)$/);
+
+    // Opened, a hop shows its event (the SQS record of the order) and why it failed.
+    await page.click('#trace-detail li.hop[data-function="processPayment"][data-failed="true"] summary');
+    const opened = await textOf('#trace-detail li.hop[data-function="processPayment"][data-failed="true"] details');
+    expect(opened).toContain('event');
+    expect(opened).toContain(orderId);
+    expect(opened).toMatch(/batchItemFailures|errorMessage/);
+    await page.screenshot({ path: '/tmp/console-trace.png', fullPage: true });
+  });
 
   it('draws the wiring of serverless.yml and lists every queue', async () => {
     await page.waitForSelector('#wiring-drawing svg');

@@ -90,7 +90,8 @@ function unavailable(section: string, what: string): void {
 
 const pretty = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 const failed = (outcome: string) => !/^(ok|success|succeeded|delivered)$/i.test(outcome);
-const time = (at: string | number) => new Date(at).toLocaleTimeString(undefined, { hour12: false, fractionalSecondDigits: 3 } as Intl.DateTimeFormatOptions);
+const time = (at: string | number) =>
+  new Date(at).toLocaleTimeString(undefined, { hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
 
 // ---- wiring ----------------------------------------------------------------------------------------
 
@@ -193,40 +194,55 @@ function drawWiring({ nodes, edges }: Wiring): void {
 let tracesServed = true;
 let openTrace: string | undefined;
 
+let tracesAsked = 0;
+/** One list item per trace, kept across refreshes: a redraw never takes a button from under a click. */
+const traceItems = new Map<string, HTMLElement>();
+
 async function loadTraces(): Promise<void> {
   if (!tracesServed) return;
   const query = ($('#trace-query') as HTMLInputElement).value.trim();
+  // Typing asks again at each key: only the answer to the latest question is drawn.
+  const asked = ++tracesAsked;
   const answer = await api('GET', `/api/traces?q=${encodeURIComponent(query)}`);
+  if (asked !== tracesAsked) return;
   if (answer.status === 404) {
     tracesServed = false;
     return unavailable('traces', 'Traces');
   }
   if (answer.status !== 200) return say(`GET /api/traces: ${answer.body?.error?.message ?? answer.status}`, true);
   const traces: TraceSummary[] = Array.isArray(answer.body) ? answer.body : (answer.body?.traces ?? []);
-  $('#trace-list').replaceChildren(
-    ...traces.map((trace) => {
-      const details = [
-        trace.startedAt !== undefined ? time(trace.startedAt) : undefined,
-        trace.hops !== undefined ? `${trace.hops} hops` : undefined,
-        trace.errors ? `${trace.errors} failed` : undefined,
-        trace.faults ? `${trace.faults} injected` : undefined,
-        trace.functions?.join(', '),
-      ]
-        .filter(Boolean)
-        .join(' · ');
-      const button = h(
-        'button',
-        { type: 'button', 'aria-current': String(trace.correlationId === openTrace) },
-        h('span', { class: 'id' }, trace.correlationId),
-        h('br'),
-        h('span', { class: 'small' }, details),
-      );
+  const items = traces.map((trace) => {
+    const details = [
+      trace.startedAt !== undefined ? time(trace.startedAt) : undefined,
+      trace.hops !== undefined ? `${trace.hops} hops` : undefined,
+      trace.errors ? `${trace.errors} failed` : undefined,
+      trace.faults ? `${trace.faults} injected` : undefined,
+      trace.functions?.join(', '),
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    let item = traceItems.get(trace.correlationId);
+    if (!item) {
+      const button = h('button', { type: 'button' }, h('span', { class: 'id' }, trace.correlationId), h('br'), h('span', { class: 'small' }, ''));
       button.addEventListener('click', () => void showTrace(trace.correlationId));
-      return h('li', {}, button);
-    }),
-  );
-  if (traces.length === 0) $('#trace-list').append(h('li', { class: 'small' }, query ? `No trace matches “${query}”` : 'No traces yet'));
+      item = h('li', {}, button);
+      traceItems.set(trace.correlationId, item);
+    }
+    item.querySelector('button')!.setAttribute('aria-current', String(trace.correlationId === openTrace));
+    item.querySelector('.small')!.textContent = details;
+    return item;
+  });
+  const shown = new Set(traces.map((t) => t.correlationId));
+  for (const id of traceItems.keys()) if (!shown.has(id)) traceItems.delete(id);
+  const list = $('#trace-list');
+  // Appending an item already in the list moves it: the order follows the answer, the elements stay.
+  for (const item of items) list.append(item);
+  for (const child of [...list.children]) if (!items.includes(child as HTMLElement)) child.remove();
+  if (traces.length === 0) list.append(h('li', { class: 'small' }, query ? `No trace matches “${query}”` : 'No traces yet'));
 }
+
+/** The trace detail as last drawn (its JSON). */
+let drawnTrace = '';
 
 async function showTrace(correlationId: string): Promise<void> {
   openTrace = correlationId;
@@ -234,14 +250,26 @@ async function showTrace(correlationId: string): Promise<void> {
     button.setAttribute('aria-current', String(button.querySelector('.id')?.textContent === correlationId));
   const answer = await api('GET', `/api/traces/${encodeURIComponent(correlationId)}`);
   const detail = $('#trace-detail');
-  if (answer.status !== 200) return void detail.replaceChildren(h('p', {}, `Trace ${correlationId}: ${answer.body?.error?.message ?? answer.status}`));
+  if (answer.status !== 200) {
+    drawnTrace = '';
+    return void detail.replaceChildren(h('p', {}, `Trace ${correlationId}: ${answer.body?.error?.message ?? answer.status}`));
+  }
   const hops: Hop[] = answer.body.hops ?? [];
+  // Unchanged since it was drawn: left as it is, hops the user opened included.
+  const drawn = JSON.stringify(answer.body);
+  if (drawnTrace === drawn) return;
+  drawnTrace = drawn;
   const start = Math.min(...hops.map((hop) => new Date(hop.at).getTime()));
   const end = Math.max(...hops.map((hop) => new Date(hop.at).getTime() + (hop.durationMs ?? 0)));
   const span = Math.max(1, end - start);
   const items = hops.map((hop) => {
     const offset = new Date(hop.at).getTime() - start;
-    const bad = failed(hop.outcome);
+    // A batch function that reported failed records answered fine, yet those records failed (and come back).
+    const failedRecords = (hop.response as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures?.length ?? 0;
+    const bad = failed(hop.outcome) || failedRecords > 0;
+    const outcome = failedRecords > 0 ? `${hop.outcome}, ${failedRecords} record(s) failed` : hop.outcome;
+    const receive = (hop.event as { Records?: { attributes?: { ApproximateReceiveCount?: string } }[] } | undefined)?.Records?.[0]?.attributes
+      ?.ApproximateReceiveCount;
     const title = [
       `+${offset} ms`,
       hop.kind,
@@ -251,6 +279,7 @@ async function showTrace(correlationId: string): Promise<void> {
       hop.service && `${hop.service}${hop.action ? ` ${hop.action}` : ''}`,
       hop.target,
       hop.attempt !== undefined ? `attempt ${hop.attempt}` : undefined,
+      hop.attempt === undefined && receive ? `receive ${receive}` : undefined,
       hop.durationMs !== undefined ? `${hop.durationMs} ms` : undefined,
       hop.delayMs !== undefined ? `next in ${hop.delayMs} ms` : undefined,
       hop.reason,
@@ -263,10 +292,10 @@ async function showTrace(correlationId: string): Promise<void> {
       'summary',
       {},
       `${time(hop.at)} · ${title.join(' · ')} · `,
-      h('span', { class: bad ? 'outcome-failed' : 'outcome-ok' }, hop.outcome),
+      h('span', { class: bad ? 'outcome-failed' : 'outcome-ok' }, outcome),
       h('div', { class: 'bar', 'aria-hidden': 'true' }, bar),
     );
-    return h('li', { class: 'hop', 'data-function': hop.function ?? '', 'data-outcome': hop.outcome }, h('details', {}, summary, ...parts));
+    return h('li', { class: 'hop', 'data-function': hop.function ?? '', 'data-failed': String(bad) }, h('details', {}, summary, ...parts));
   });
   detail.replaceChildren(
     h('h3', {}, 'Trace ', h('span', { class: 'id' }, correlationId), ` · ${hops.length} hops`),
