@@ -51,6 +51,8 @@ function build() {
     sourcemap: 'inline',
     metafile: true,
     logLevel: 'warning',
+    // The console serves its page from the sources (cloud/console/console-page.ts), not from beside this bundle.
+    define: { LOCAL_CLOUD_CONSOLE_PAGE: JSON.stringify(path.join(root, 'offline', 'cloud', 'console', 'page')) },
   });
   // Besides the sources: what else decides the output.
   const sources = [...Object.keys(metafile.inputs), 'offline/index.js', 'tsconfig.json', 'package.json', 'node_modules/esbuild/package.json'];

@@ -18,7 +18,7 @@ export type ToCloud =
   | { type: 'stop' };
 
 export type FromCloud =
-  | { type: 'ready'; mode: LocalCloud['mode']; environment: Record<string, string>; openapiUrl?: string; clockOffsetMs: number }
+  | { type: 'ready'; mode: LocalCloud['mode']; environment: Record<string, string>; openapiUrl?: string; clockOffsetMs: number; consoleUrl: string }
   | { type: 'event-sources-started' }
   | { type: 'failed'; message: string }
   | { type: 'log'; message: string }
@@ -81,7 +81,14 @@ async function handle(message: ToCloud): Promise<void> {
         (faults) => send({ type: 'faults', faults }),
         { shareClock },
       );
-      send({ type: 'ready', mode: cloud.mode, environment: cloud.plan.environment, openapiUrl: cloud.openapiUrl, clockOffsetMs: cloud.clock.offsetMs() });
+      send({
+        type: 'ready',
+        mode: cloud.mode,
+        environment: cloud.plan.environment,
+        openapiUrl: cloud.openapiUrl,
+        clockOffsetMs: cloud.clock.offsetMs(),
+        consoleUrl: cloud.consoleUrl,
+      });
     } catch (error) {
       send({ type: 'failed', message: (error as Error).message });
       await stop(1);

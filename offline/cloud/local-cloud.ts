@@ -18,11 +18,14 @@ import { startScheduler } from './async/scheduler';
 import { createWakeSignal } from './event-sources/wake-signal';
 import { detectMode, type Mode } from './mode';
 import { startOpenApiServer, type OpenApiServer } from './openapi-server';
+import { startConsoleServer, type ConsoleServer } from './console/console-server';
+import { serviceWiring, wiringRoutes } from './console/wiring';
+import { queueRoutes } from './console/queue-routes';
 import { createTracer } from './trace/tracer';
 import type { Fault } from './trace/faults';
 import type { SendToDestination } from './lambda/destinations';
 import { createLocalClock } from './control/local-clock';
-import type { ClockControl } from './control/clock-routes';
+import { clockRoutes, type ClockControl } from './control/clock-routes';
 import { holdWhilePaused } from './control/pause-hold';
 
 /** Longest the ready line waits for the stream mappings to take their starting positions. */
@@ -77,24 +80,6 @@ export async function startLocalCloud(
       observer: tracer.observer,
     });
   }
-  const clients = localClients(endpoints);
-  let openapi: OpenApiServer | undefined;
-  try {
-    if (mode === 'docker') await createDeliveryTwins(plan, clients); // before the subscriptions that target them
-    await provision(plan, clients, log);
-    if (emulators && settings.persist) reportRestored(emulators.restoreQueues(), relative(serviceDir, stateDir) || stateDir, settings.fresh, log);
-    if (settings.seed) {
-      const environment = { ...plan.environment, ...sdkEnvironment(endpoints), ...settings.environment };
-      await runSeedModule(settings.seed, { environment, serviceDir, log });
-    }
-    if (settings.openapi) {
-      openapi = await startOpenApiServer({ serviceDir, file: settings.openapi, port: settings.openapiPort, apiUrl: `http://127.0.0.1:${settings.httpPort}` });
-    }
-  } catch (error) {
-    await emulators?.stop();
-    throw error;
-  }
-
   const consumers: { stop(): Promise<void> }[] = [];
   let scheduler: ReturnType<typeof startScheduler> | undefined;
   const dockerTimers = 'docker mode: ElasticMQ keeps its own time; delays and visibility timeouts cannot be moved through the SQS API';
@@ -119,14 +104,37 @@ export async function startLocalCloud(
       return { ended: 0, warning };
     },
   };
+  const clients = localClients(endpoints);
+  let openapi: OpenApiServer | undefined;
+  let consoleServer: ConsoleServer | undefined;
+  try {
+    if (mode === 'docker') await createDeliveryTwins(plan, clients); // before the subscriptions that target them
+    await provision(plan, clients, log);
+    if (emulators && settings.persist) reportRestored(emulators.restoreQueues(), relative(serviceDir, stateDir) || stateDir, settings.fresh, log);
+    if (settings.seed) {
+      const environment = { ...plan.environment, ...sdkEnvironment(endpoints), ...settings.environment };
+      await runSeedModule(settings.seed, { environment, serviceDir, log });
+    }
+    if (settings.openapi) {
+      openapi = await startOpenApiServer({ serviceDir, file: settings.openapi, port: settings.openapiPort, apiUrl: `http://127.0.0.1:${settings.httpPort}` });
+    }
+    const wiring = serviceWiring(config, plan, stage);
+    // Each part of the local cloud the console shows or controls adds its routes here, one line each.
+    const routes = [...wiringRoutes(wiring), ...queueRoutes({ plan, clients, wiring, log }), ...tracer.routes, ...clockRoutes(clockControl)];
+    consoleServer = await startConsoleServer({ port: settings.consolePort, routes, log });
+  } catch (error) {
+    await openapi?.stop();
+    await emulators?.stop();
+    throw error;
+  }
+
   return {
     mode,
     plan,
     endpoints,
     openapiUrl: openapi?.url,
+    consoleUrl: consoleServer!.url,
     tracer,
-    /** The console's API routes of this part (traces, faults). */
-    consoleRoutes: tracer.routes,
     clock,
     clockControl,
     /** Debug mode: the functions' process is running (not paused at a breakpoint). */
@@ -179,7 +187,7 @@ export async function startLocalCloud(
     },
     async stop() {
       pauses?.stop();
-      await Promise.all([...consumers.map((c) => c.stop()), openapi?.stop()]);
+      await Promise.all([...consumers.map((c) => c.stop()), openapi?.stop(), consoleServer?.close()]);
       await emulators?.stop();
       for (const client of Object.values(clients)) client.destroy();
     },

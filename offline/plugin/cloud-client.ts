@@ -17,6 +17,8 @@ export type RunningCloud = {
   openapiUrl?: string;
   /** The local cloud's clock offset (ms) at start: what the functions read until it advances. */
   clockOffsetMs: number;
+  /** The console's page (cloud/console/console-server.ts). */
+  consoleUrl: string;
   /** Settles once the pollers, the scheduler and the async consumers run. */
   startEventSources(): Promise<void>;
 };
@@ -78,6 +80,7 @@ export function forkLocalCloud(log: (message: string) => void): CloudProcess {
         environment: ready.environment,
         openapiUrl: ready.openapiUrl,
         clockOffsetMs: ready.clockOffsetMs,
+        consoleUrl: ready.consoleUrl,
         startEventSources: async () => void (await answer('event-sources-started', { type: 'start-event-sources' })),
       };
     },

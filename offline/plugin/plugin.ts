@@ -154,6 +154,7 @@ export class LocalCloudPlugin {
       edgePort: Number(merged.edgePort),
       openapiPort: Number(merged.openapiPort),
       debug: inspectorUrl() !== undefined,
+      consolePort: Number(merged.consolePort),
     };
   }
 
@@ -296,8 +297,9 @@ export class LocalCloudPlugin {
     const hasWebsocket = Object.values(this.serverless.service.functions).some((fn) => fn.events?.some((event) => 'websocket' in event));
     const debuggerAt = s.debug ? ` · Debugger ${new URL(inspectorUrl()!).host}` : '';
     const websocket = hasWebsocket ? ` · WebSocket ws://127.0.0.1:${offline.websocketPort ?? 3001}` : '';
+    const console = this.cloud?.consoleUrl ? ` · Console ${this.cloud.consoleUrl}` : '';
     this.utils.log.notice(
-      `${this.serverless.service.service} local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort}${websocket} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}${openapi}${debuggerAt}`,
+      `${this.serverless.service.service} local cloud ready in ${seconds}s (${this.cloud?.mode}): API http://127.0.0.1:${s.httpPort}${websocket} · Lambda 127.0.0.1:${s.lambdaPort} · SQS 127.0.0.1:${s.sqsPort} · AWS 127.0.0.1:${s.edgePort}${openapi}${console}${debuggerAt}`,
     );
   }
 
@@ -306,7 +308,7 @@ export class LocalCloudPlugin {
    * on demand, so that every other command starts without the SDK.
    */
   private async connect() {
-    const [{ localClients }, dlq] = await Promise.all([import('../cloud/provision/clients'), import('./dlq')]);
+    const [{ localClients }, dlq] = await Promise.all([import('../cloud/provision/clients'), import('../cloud/dlq')]);
     const settings = this.settings();
     const plan = planFor(this.serverless.service, settings, this.stage());
     return { plan, clients: localClients(localEndpoints(settings, plan.region)), ...dlq };

@@ -28,6 +28,8 @@ export type LocalCloudSettings = {
   /** An OpenAPI document (JSON) of the service, relative to it, served at GET /openapi.json on `openapiPort`. */
   openapi?: string;
   openapiPort: number;
+  /** The console (page and JSON API) on 127.0.0.1 (cloud/console/console-server.ts). */
+  consolePort: number;
   /** The console: `traces` is how many traces it keeps (the last N); 0 turns tracing off (LOCAL_CLOUD_TRACES overrides it). */
   console: { traces: number };
   /** The Serverless process runs with the Node inspector open (`npm run debug`): see the README's "Debug mode". */
@@ -49,6 +51,7 @@ export const DEFAULT_SETTINGS: LocalCloudSettings = {
   fresh: false,
   environment: {},
   openapiPort: 3004,
+  consolePort: 3005,
   console: { traces: 200 },
   debug: false,
 };

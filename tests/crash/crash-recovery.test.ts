@@ -10,7 +10,7 @@ import { mintToken } from '../../lib/auth/mint-token';
 // every order accepted with a 202 must reach its one right terminal state, charged at most once,
 // counted once by the sales report. Ports of its own (E2E_PORT_OFFSET moves them), a state of its own.
 const OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
-const PORTS = { http: 3700 + OFFSET, lambda: 3702 + OFFSET, sqs: 9924 + OFFSET, edge: 5166 + OFFSET };
+const PORTS = { http: 3700 + OFFSET, lambda: 3702 + OFFSET, sqs: 9924 + OFFSET, edge: 5166 + OFFSET, openapi: 3704 + OFFSET, console: 3705 + OFFSET };
 const ROOT = join(__dirname, '..', '..');
 const SECRET = 'crash-secret';
 const API = `http://127.0.0.1:${PORTS.http}`;
@@ -39,6 +39,8 @@ function startLocalCloud(fresh: boolean): Promise<{ child: ChildProcess; readyMs
       LOCAL_LAMBDA_PORT: String(PORTS.lambda),
       LOCAL_SQS_PORT: String(PORTS.sqs),
       LOCAL_EDGE_PORT: String(PORTS.edge),
+      LOCAL_OPENAPI_PORT: String(PORTS.openapi),
+      LOCAL_CONSOLE_PORT: String(PORTS.console),
       LOCAL_CLOUD: 'embedded',
       LOCAL_CLOUD_STATE_DIR: `.offline-state/crash${OFFSET || ''}`,
       LOCAL_CLOUD_FRESH: fresh ? '1' : '',

@@ -27,7 +27,7 @@ export type RunningService = Awaited<ReturnType<typeof startService>>;
  * for its ready line.
  */
 export async function startService(name: string, env: Record<string, string> = {}) {
-  const [http, lambda, sqs, edge, openapi] = await freePorts(5);
+  const [http, lambda, sqs, edge, openapi, consolePort] = await freePorts(6);
   const stateDir = mkdtempSync(join(tmpdir(), `${name}-state-`));
   const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'offline', 'start', '--stage', 'local'], {
     cwd: join(__dirname, '..', name),
@@ -38,6 +38,7 @@ export async function startService(name: string, env: Record<string, string> = {
       LOCAL_SQS_PORT: String(sqs),
       LOCAL_EDGE_PORT: String(edge),
       LOCAL_OPENAPI_PORT: String(openapi),
+      LOCAL_CONSOLE_PORT: String(consolePort),
       LOCAL_CLOUD: 'embedded',
       RELAY_STATE_DIR: stateDir,
       LOCAL_CLOUD_FRESH: '1',

@@ -1,5 +1,5 @@
 import { asyncQueueName, planLocalCloud, type ServiceConfig } from '../../../../offline/cloud/provision/plan';
-import { failureQueues } from '../../../../offline/plugin/dlq';
+import { failureQueues } from '../../../../offline/cloud/dlq';
 
 /** The plan's warnings, but for the lines about resources it creates because events name them by ARN alone (plan-undeclared's own tests cover those). */
 const warningsBesidesUndeclared = (plan: { warnings: string[] }) => plan.warnings.filter((line) => !line.includes('is not declared in resources'));

@@ -6,14 +6,17 @@ import {
   SendMessageCommand,
   type Message,
 } from '@aws-sdk/client-sqs';
-import type { LocalClients } from '../cloud/provision/clients';
-import { nameFromArn } from '../cloud/provision/intrinsics';
-import type { LocalCloudPlan } from '../cloud/provision/plan';
-import { invoke } from '../cloud/lambda/invoke';
-import { AS_IS_EVENT_ATTRIBUTE } from '../cloud/lambda/destinations';
-import { kinesisSource } from '../cloud/event-sources/kinesis-poller';
-import { dynamodbStreamsSource } from '../cloud/event-sources/dynamodb-streams-poller';
-import type { PolledRecord, StreamSource } from '../cloud/event-sources/poller';
+import type { LocalClients } from './provision/clients';
+import { nameFromArn } from './provision/intrinsics';
+import type { LocalCloudPlan } from './provision/plan';
+import { invoke } from './lambda/invoke';
+import { AS_IS_EVENT_ATTRIBUTE } from './lambda/destinations';
+import { kinesisSource } from './event-sources/kinesis-poller';
+import { dynamodbStreamsSource } from './event-sources/dynamodb-streams-poller';
+import type { PolledRecord, StreamSource } from './event-sources/poller';
+
+// The DLQs and on-failure queues, and sending their messages back: one code for `npm run dlq:list`,
+// `npm run dlq:redrive` (the plugin's dlq commands) and the console's queue routes.
 
 /** A queue where failed messages end, and where a redrive sends them back to. */
 export type FailureQueue =
@@ -47,6 +50,10 @@ export function failureQueues(plan: LocalCloudPlan): FailureQueue[] {
   return found;
 }
 
+/** The failure queue named `queue`, in full or without the service's prefix (`payments-dlq`). */
+export const findFailureQueue = (plan: LocalCloudPlan, queue: string): FailureQueue | undefined =>
+  failureQueues(plan).find((t) => t.queue === queue || t.queue.endsWith(`-${queue}`));
+
 const url = async (clients: LocalClients, name: string) => (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
 
 /** How many messages wait in each failure queue, and what the first few are. */
@@ -61,7 +68,8 @@ export async function listFailures(plan: LocalCloudPlan, clients: LocalClients, 
   );
 }
 
-function summarize(body: string): string {
+/** One line for a failure queue's message: an invocation record's condition and error, or the body itself. */
+export function summarize(body: string): string {
   try {
     const record = JSON.parse(body);
     if (record.requestContext?.condition) {
@@ -75,7 +83,7 @@ function summarize(body: string): string {
 
 /** Sends every message of a failure queue back where it came from; returns how many went back. */
 export async function redrive(plan: LocalCloudPlan, clients: LocalClients, queue: string, log: (m: string) => void): Promise<number> {
-  const target = failureQueues(plan).find((t) => t.queue === queue || t.queue.endsWith(`-${queue}`));
+  const target = findFailureQueue(plan, queue);
   if (!target) throw new Error(`${queue} is not a DLQ or on-failure queue of this service; see \`npm run dlq:list\``);
   const from = await url(clients, target.queue);
   let moved = 0;
