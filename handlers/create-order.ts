@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { orderEventPublisher } from '../lib/aws/order-events';
 import { catalogStore } from '../lib/catalog/catalog-store';
 import { config } from '../lib/config';
 import { httpHandler } from '../lib/http/http-handler';
@@ -7,11 +6,10 @@ import { countingOrderChanges } from '../lib/metrics';
 import { orderStore } from '../lib/orders/order-store';
 import { placeOrder } from '../lib/orders/place-order';
 
-const { tableName, orderEventsTopicArn, activityStreamName } = config();
+const { tableName } = config();
 const deps = {
   catalog: catalogStore(tableName),
   orders: countingOrderChanges(orderStore(tableName)),
-  events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
   clock: () => new Date(),
   newId: randomUUID,
 };

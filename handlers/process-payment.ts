@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { orderEventPublisher } from '../lib/aws/order-events';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { countingOrderChanges } from '../lib/metrics';
@@ -9,11 +8,10 @@ import { processPayment } from '../lib/payments/process-payment';
 import { batchHandler } from '../lib/triggers/batch-handler';
 import { parseOrderMessage } from '../lib/triggers/order-message';
 
-const { tableName, orderEventsTopicArn, activityStreamName, deadLetterAfterReceives } = config();
+const { tableName, deadLetterAfterReceives } = config();
 const deps = {
   orders: countingOrderChanges(orderStore(tableName)),
   ledger: paymentLedger(tableName),
-  events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
   clock: () => new Date(),
   newId: randomUUID,
 };

@@ -1,5 +1,4 @@
 import type { SNSEvent } from 'aws-lambda';
-import { orderEventPublisher } from '../lib/aws/order-events';
 import { config } from '../lib/config';
 import { reserveInventory } from '../lib/inventory/reserve-inventory';
 import { stockStore } from '../lib/inventory/stock-store';
@@ -10,12 +9,11 @@ import { paymentLedger } from '../lib/payments/ledger';
 import { eventHandler } from '../lib/triggers/event-handler';
 import { parseOrderMessage } from '../lib/triggers/order-message';
 
-const { tableName, orderEventsTopicArn, activityStreamName } = config();
+const { tableName } = config();
 const deps = {
   orders: countingOrderChanges(orderStore(tableName)),
   stock: stockStore(tableName),
   ledger: paymentLedger(tableName),
-  events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
   clock: () => new Date(),
 };
 
