@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '../lib/clock';
-import { orderEventPublisher } from '../lib/aws/order-events';
 import { catalogStore } from '../lib/catalog/catalog-store';
 import { config } from '../lib/config';
 import { httpHandler } from '../lib/http/http-handler';
@@ -8,11 +7,10 @@ import { countingOrderChanges } from '../lib/metrics';
 import { orderStore } from '../lib/orders/order-store';
 import { placeOrder } from '../lib/orders/place-order';
 
-const { tableName, orderEventsTopicArn, activityStreamName } = config();
+const { tableName } = config();
 const deps = {
   catalog: catalogStore(tableName),
   orders: countingOrderChanges(orderStore(tableName)),
-  events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
   clock: systemClock,
   newId: randomUUID,
 };

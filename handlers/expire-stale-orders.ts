@@ -1,16 +1,14 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { systemClock } from '../lib/clock';
-import { orderEventPublisher } from '../lib/aws/order-events';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { expireStaleOrders } from '../lib/orders/expire-stale-orders';
 import { orderStore } from '../lib/orders/order-store';
 import { eventHandler } from '../lib/triggers/event-handler';
 
-const { tableName, orderEventsTopicArn, activityStreamName, pendingOrderTtlSeconds } = config();
+const { tableName, pendingOrderTtlSeconds } = config();
 const deps = {
   orders: orderStore(tableName),
-  events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
   clock: systemClock,
 };
 

@@ -3,7 +3,6 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { systemClock } from '../lib/clock';
-import { orderEventPublisher } from '../lib/aws/order-events';
 import { s3 } from '../lib/aws/s3';
 import { catalogStore } from '../lib/catalog/catalog-store';
 import { config } from '../lib/config';
@@ -15,13 +14,12 @@ import { countingOrderChanges } from '../lib/metrics';
 import { orderStore } from '../lib/orders/order-store';
 import { eventHandler } from '../lib/triggers/event-handler';
 
-const { tableName, orderEventsTopicArn, activityStreamName, maxImportBytes } = config();
+const { tableName, maxImportBytes } = config();
 const imports = importStore(tableName);
 const deps = {
   imports,
   catalog: catalogStore(tableName),
   orders: countingOrderChanges(orderStore(tableName)),
-  events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
   clock: systemClock,
   newId: randomUUID,
 };

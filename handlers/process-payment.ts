@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '../lib/clock';
-import { orderEventPublisher } from '../lib/aws/order-events';
 import { config } from '../lib/config';
 import { logger } from '../lib/logger';
 import { countingOrderChanges } from '../lib/metrics';
@@ -10,11 +9,10 @@ import { processPayment } from '../lib/payments/process-payment';
 import { batchHandler } from '../lib/triggers/batch-handler';
 import { parseOrderMessage } from '../lib/triggers/order-message';
 
-const { tableName, orderEventsTopicArn, activityStreamName, deadLetterAfterReceives } = config();
+const { tableName, deadLetterAfterReceives } = config();
 const deps = {
   orders: countingOrderChanges(orderStore(tableName)),
   ledger: paymentLedger(tableName),
-  events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
   clock: systemClock,
   newId: randomUUID,
 };

@@ -1,6 +1,5 @@
 import type { SNSEvent } from 'aws-lambda';
 import { systemClock } from '../lib/clock';
-import { orderEventPublisher } from '../lib/aws/order-events';
 import { config } from '../lib/config';
 import { reserveInventory } from '../lib/inventory/reserve-inventory';
 import { stockStore } from '../lib/inventory/stock-store';
@@ -11,12 +10,11 @@ import { paymentLedger } from '../lib/payments/ledger';
 import { eventHandler } from '../lib/triggers/event-handler';
 import { parseOrderMessage } from '../lib/triggers/order-message';
 
-const { tableName, orderEventsTopicArn, activityStreamName } = config();
+const { tableName } = config();
 const deps = {
   orders: countingOrderChanges(orderStore(tableName)),
   stock: stockStore(tableName),
   ledger: paymentLedger(tableName),
-  events: orderEventPublisher(orderEventsTopicArn, activityStreamName),
   clock: systemClock,
 };
 

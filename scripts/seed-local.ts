@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../lib/aws/conditional';
 import { dynamo } from '../lib/aws/dynamodb';
 import { s3 } from '../lib/aws/s3';
@@ -40,8 +40,10 @@ export async function seed({ environment, serviceDir }: LocalCloudSeedContext): 
 /**
  * The orders and the import that the sample events in events/ refer to, so that
  * `sls invoke local -f <fn> -p events/<fn>.json` finds them in the state its work starts from:
- * processPayment's order PENDING, reserveInventory's PAID with its charge captured, notifyCustomer's
- * CONFIRMED. The ids are read from the events themselves: they stay the one place those ids are written.
+ * processPayment's order PENDING, reserveInventory's and publishOrderEvents' PAID with its charge
+ * captured, notifyCustomer's CONFIRMED. The ids are read from the events themselves: they stay the one place those ids are written.
+ * The local cloud starts the orders table's stream consumers (the outbox) after these writes, so no
+ * event is published for them: each waits for its sample event.
  */
 async function seedSamples(
   eventsDir: string,
@@ -96,14 +98,9 @@ async function seedSamples(
     if (moved.outcome !== 'CHANGED') throw new Error(`The sample order ${orderId} could not be marked PAID (${moved.outcome})`);
     return moved.order;
   };
-  const paidSample = await paid(orderIdIn('reserveInventory.json'));
-  if (paidSample) {
-    // A PAID order is filed for the sweep, which announces it again once stalled: this one waits for
-    // `invoke local -f reserveInventory` instead.
-    await dynamo.send(
-      new UpdateCommand({ TableName: tableName, Key: { pk: `ORDER#${paidSample.orderId}`, sk: 'ORDER' }, UpdateExpression: 'REMOVE gsi1pk, gsi1sk' }),
-    );
-  }
+  await paid(orderIdIn('reserveInventory.json'));
+  // publishOrderEvents.json publishes this one's OrderPlaced and OrderPaid, and the chain confirms it.
+  await paid(readEvent('publishOrderEvents.json').Records[0].dynamodb.NewImage.orderId.S);
   const confirmedSample = await paid(orderIdIn('notifyCustomer.json'));
   if (confirmedSample) {
     const reservation = await stockStore(tableName).reserveAndConfirm(confirmedSample, now);

@@ -1,6 +1,9 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { EVENT_FOR_STATUS, type Order, type OrderEventType } from '../orders/order';
+import { toIntegrationEvent } from '../orders/integration-event';
+import { eventBridge } from './eventbridge';
 import { sns } from './sns';
 import { kinesis } from './kinesis';
 
@@ -34,13 +37,21 @@ export function toOrderEvent(order: Order): OrderEvent {
   };
 }
 
-/** Announces an order's current status: to SNS for the chain, to Kinesis for the activity stream. */
-export function orderEventPublisher(topicArn: string, streamName: string) {
+export type OrderEventDestinations = { topicArn: string; streamName: string; busName: string };
+
+/**
+ * Publishes an order's current status, as the outbox (publishOrderEvents) reads it from the orders
+ * table's stream: the domain event to SNS for the chain, the activity record to Kinesis for the
+ * report, the integration event to the stage's bus. Each call can be repeated: consumers are
+ * idempotent (they re-read the order, or keep its highest version).
+ */
+export function orderEventPublisher({ topicArn, streamName, busName }: OrderEventDestinations) {
   return {
-    async announce(order: Order): Promise<void> {
+    async publish(order: Order): Promise<void> {
       const event = toOrderEvent(order);
       const body = JSON.stringify(event);
-      await Promise.all([
+      const integration = toIntegrationEvent(order);
+      const [, , put] = await Promise.all([
         sns.send(
           new PublishCommand({
             TopicArn: topicArn,
@@ -53,7 +64,19 @@ export function orderEventPublisher(topicArn: string, streamName: string) {
         ),
         // Partitioned by order, so one order's changes stay in order on the stream.
         kinesis.send(new PutRecordCommand({ StreamName: streamName, PartitionKey: order.orderId, Data: Buffer.from(body) })),
+        eventBridge.send(
+          new PutEventsCommand({
+            Entries: [{ EventBusName: busName, Source: integration.source, DetailType: integration.detailType, Detail: JSON.stringify(integration.detail) }],
+          }),
+        ),
       ]);
+      // PutEvents answers 200 with the entries it refused: one refused is a failure to retry.
+      const refused = put.Entries?.find((entry) => entry.ErrorCode);
+      if (put.FailedEntryCount || refused) {
+        throw new Error(
+          `The bus ${busName} refused ${integration.detailType} of order ${order.orderId}: ${refused?.ErrorCode} ${refused?.ErrorMessage ?? ''}`.trim(),
+        );
+      }
     },
   };
 }

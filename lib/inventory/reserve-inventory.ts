@@ -7,24 +7,23 @@ export type ReserveInventoryDeps = {
   orders: Pick<OrderStore, 'get' | 'transition' | 'transitionWith'>;
   stock: Pick<StockStore, 'reserveAndConfirm'>;
   ledger: Pick<PaymentLedger, 'refundWrite'>;
-  events: { announce(order: Order): Promise<void> };
   clock: () => Date;
 };
 
 /**
  * A PAID order becomes CONFIRMED when the stock of all its items is taken (one transaction), or
- * CANCELLED with its refund (one transaction) when an item is short. A repeated or concurrent
- * delivery takes nothing more: it finds the order moved on, and announces the outcome again.
+ * CANCELLED with its refund (one transaction) when an item is short; the table's stream publishes
+ * the outcome. A repeated or concurrent delivery takes nothing more: it finds the order moved on.
  */
 export async function reserveInventory(deps: ReserveInventoryDeps, orderId: string): Promise<Order> {
   const order = await deps.orders.get(orderId);
   if (!order) throw new Error(`Order ${orderId} does not exist`);
-  if (order.status !== 'PAID') return settle(deps, order);
+  if (order.status !== 'PAID') return order;
 
   const reservation = await deps.stock.reserveAndConfirm(order, deps.clock());
-  if (reservation.outcome === 'CONFIRMED') return settle(deps, reservation.order);
-  if (reservation.outcome === 'SHORT') return settle(deps, await cancelWithRefund(deps, order));
-  return settle(deps, (await deps.orders.get(orderId))!);
+  if (reservation.outcome === 'CONFIRMED') return reservation.order;
+  if (reservation.outcome === 'SHORT') return cancelWithRefund(deps, order);
+  return (await deps.orders.get(orderId))!;
 }
 
 /**
@@ -37,10 +36,4 @@ async function cancelWithRefund(deps: ReserveInventoryDeps, order: Order): Promi
   if (result.outcome !== 'EFFECT_REFUSED') return result.order;
   // Nothing captured to return (a PAID order always has its charge; this guards older data).
   return (await deps.orders.transition(order, 'CANCELLED', at)).order;
-}
-
-/** Announces a settled outcome (again, for a repeated delivery). */
-async function settle(deps: ReserveInventoryDeps, order: Order): Promise<Order> {
-  if (order.status === 'CONFIRMED' || order.status === 'CANCELLED') await deps.events.announce(order);
-  return order;
 }

@@ -8,21 +8,11 @@ const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
 const idempotencyKey = (customerId: string, key: string) => ({ pk: `IDEMPOTENCY#${customerId}#${key}`, sk: 'IDEMPOTENCY' });
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /**
- * The sparse index the expiry sweep reads. A PENDING order is filed under PENDING; an order the
- * sweep expired stays filed, under EXPIRED_UNANNOUNCED, until OrderExpired is published, so a
- * failed publish is retried by the next sweep instead of lost. Every other order is not in it.
+ * The sparse index the expiry sweep reads: a PENDING order is filed under PENDING by creation time,
+ * and leaves it with its first transition. Nothing else is filed: the table's stream publishes every
+ * status change (the outbox), so no order waits for a sweep to announce it.
  */
-const SWEEP_INDEX = { name: 'gsi1', pending: 'PENDING', paid: 'PAID', expiredUnannounced: 'EXPIRED_UNANNOUNCED' };
-
-/**
- * Where an order is filed in the sweep index after a transition: PAID orders by when they were paid
- * (a sweep nudges the ones that stall), EXPIRED ones until announced, the others nowhere.
- */
-function sweepFiling(to: OrderStatus, at: Date): { expression: string; values: Record<string, string> } {
-  if (to === 'EXPIRED') return { expression: ', gsi1pk = :filing', values: { ':filing': SWEEP_INDEX.expiredUnannounced } };
-  if (to === 'PAID') return { expression: ', gsi1pk = :filing, gsi1sk = :filedAt', values: { ':filing': SWEEP_INDEX.paid, ':filedAt': at.toISOString() } };
-  return { expression: ' REMOVE gsi1pk, gsi1sk', values: {} };
-}
+const SWEEP_INDEX = { name: 'gsi1', pending: 'PENDING' };
 
 export type IdempotencyClaim = { key: string; requestHash: string };
 export type Created = { order: Order; created: boolean };
@@ -47,15 +37,15 @@ function fromItem(item: Record<string, unknown>): Order {
 
 /**
  * The write that moves an order on to `to` only if it is still where we saw it (status and
- * version), and the order it makes: sent on its own, or as one item of a transaction.
+ * version), and the order it makes: sent on its own, or as one item of a transaction. It is the
+ * one write of the order item for this status change, which the table's stream publishes.
  */
 export function transitionWrite(tableName: string, order: Order, to: OrderStatus, at: Date) {
   const next = transition(order, to, at);
-  const filing = sweepFiling(to, at);
   const update = {
     TableName: tableName,
     Key: orderKey(order.orderId),
-    UpdateExpression: `SET #status = :to, history = :history, version = :version${filing.expression}`,
+    UpdateExpression: 'SET #status = :to, history = :history, version = :version REMOVE gsi1pk, gsi1sk',
     ConditionExpression: '#status = :from AND version = :seen',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
@@ -64,7 +54,6 @@ export function transitionWrite(tableName: string, order: Order, to: OrderStatus
       ':history': next.history,
       ':version': next.version,
       ':seen': order.version,
-      ...filing.values,
     },
   };
   return { next, update };
@@ -151,32 +140,11 @@ export function orderStore(tableName: string) {
 
     /** Ids of PENDING orders created before the cutoff, oldest first. */
     pendingBefore: (cutoff: Date, limit: number): Promise<string[]> => sweepIndexIds(tableName, SWEEP_INDEX.pending, cutoff.toISOString(), limit),
-
-    /** Ids of orders PAID before the cutoff and not confirmed or cancelled since, oldest first. */
-    paidBefore: (cutoff: Date, limit: number): Promise<string[]> => sweepIndexIds(tableName, SWEEP_INDEX.paid, cutoff.toISOString(), limit),
-
-    /** Ids of EXPIRED orders whose OrderExpired has not been published yet, oldest first. */
-    expiredUnannounced: (limit: number): Promise<string[]> => sweepIndexIds(tableName, SWEEP_INDEX.expiredUnannounced, undefined, limit),
-
-    /** Takes an EXPIRED order out of the sweep index once OrderExpired is published; repeating it is a no-op. */
-    async markExpiryAnnounced(orderId: string): Promise<void> {
-      const unfiled = dynamo.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: orderKey(orderId),
-          UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
-          ConditionExpression: 'gsi1pk = :unannounced',
-          ExpressionAttributeValues: { ':unannounced': SWEEP_INDEX.expiredUnannounced },
-        }),
-      );
-      // Already unfiled by an earlier sweep: nothing left to do.
-      await unlessConditionFails(unfiled, () => undefined);
-    },
   };
 }
 
-/** Order ids filed under one key of the sweep index (created before `before`, when given), oldest first. */
-async function sweepIndexIds(tableName: string, key: string, before: string | undefined, limit: number): Promise<string[]> {
+/** Order ids filed under one key of the sweep index, created before `before`, oldest first. */
+async function sweepIndexIds(tableName: string, key: string, before: string, limit: number): Promise<string[]> {
   const ids: string[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -184,8 +152,8 @@ async function sweepIndexIds(tableName: string, key: string, before: string | un
       new QueryCommand({
         TableName: tableName,
         IndexName: SWEEP_INDEX.name,
-        KeyConditionExpression: before === undefined ? 'gsi1pk = :key' : 'gsi1pk = :key AND gsi1sk < :before',
-        ExpressionAttributeValues: { ':key': key, ...(before === undefined ? {} : { ':before': before }) },
+        KeyConditionExpression: 'gsi1pk = :key AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':key': key, ':before': before },
         ExclusiveStartKey: startKey,
         Limit: limit - ids.length,
       }),

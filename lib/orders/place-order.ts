@@ -9,7 +9,6 @@ import type { Created, IdempotencyClaim } from './order-store';
 export type PlaceOrderDeps = {
   catalog: { get(skus: string[]): Promise<Map<string, Product>> };
   orders: { create(order: Order, idempotency?: IdempotencyClaim): Promise<Created> };
-  events: { announce(order: Order): Promise<void> };
   clock: () => Date;
   newId: () => string;
 };
@@ -44,11 +43,8 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
     version: 1,
   };
   const claim = input.idempotencyKey ? { key: input.idempotencyKey, requestHash: hashRequest(request) } : undefined;
-  const result = await deps.orders.create(order, claim);
-  // A replay of a still-PENDING order announces it again: the first attempt may have stored the
-  // order and then failed to publish. Consumers are idempotent, so a second OrderPlaced is harmless.
-  if (result.created || result.order.status === 'PENDING') await deps.events.announce(result.order);
-  return result;
+  // Storing the order is all: the table's stream publishes OrderPlaced (publishOrderEvents, the outbox).
+  return deps.orders.create(order, claim);
 }
 
 export function hashRequest(request: OrderRequest): string {

@@ -7,26 +7,21 @@ import type { PaymentLedger } from './ledger';
 export type ProcessPaymentDeps = {
   orders: Pick<OrderStore, 'get' | 'transition' | 'transitionWith'>;
   ledger: Pick<PaymentLedger, 'get' | 'beginAttempt' | 'captureWrite' | 'declineWrite'>;
-  events: { announce(order: Order): Promise<void> };
   clock: () => Date;
   newId: () => string;
 };
 
 /**
- * Charges a PENDING order once and moves it to PAID or PAYMENT_FAILED. Safe to run again for the
- * same order: a settled ledger is not charged twice, and an order already past PENDING has its
- * outcome announced again (the earlier run may have failed between storing and publishing).
+ * Charges a PENDING order once and moves it to PAID or PAYMENT_FAILED; the table's stream publishes
+ * the outcome. Safe to run again for the same order: a settled ledger is not charged twice, and an
+ * order already past PENDING is left as it is.
  */
 export async function processPayment(deps: ProcessPaymentDeps, orderId: string): Promise<Order> {
   const order = await deps.orders.get(orderId);
   if (!order) throw new Error(`Order ${orderId} does not exist`);
-  if (order.status !== 'PENDING') {
-    if (order.status === 'PAID' || order.status === 'PAYMENT_FAILED') await deps.events.announce(order);
-    return order;
-  }
+  if (order.status !== 'PENDING') return order;
 
   const payment = await deps.ledger.beginAttempt(orderId);
-  let moved: Order;
   if (payment.status === 'NONE') {
     const decision = decideCharge(order.paymentToken, payment.attempts);
     if (decision === 'TRY_AGAIN') throw new TransientError(`Payment gateway unavailable (attempt ${payment.attempts})`);
@@ -40,14 +35,9 @@ export async function processPayment(deps: ProcessPaymentDeps, orderId: string):
     if (result.outcome === 'MOVED_ON') return result.order;
     // Settled meanwhile by a concurrent delivery, whose transaction moved the order too.
     if (result.outcome === 'EFFECT_REFUSED') return (await deps.orders.get(orderId))!;
-    moved = result.order;
-  } else {
-    // A ledger settled while the order stayed PENDING was written before charges and moves became
-    // one transaction: the order follows its ledger.
-    const result = await deps.orders.transition(order, payment.status === 'DECLINED' ? 'PAYMENT_FAILED' : 'PAID', deps.clock());
-    if (!result.changed) return result.order;
-    moved = result.order;
+    return result.order;
   }
-  await deps.events.announce(moved);
-  return moved;
+  // A ledger settled while the order stayed PENDING was written before charges and moves became
+  // one transaction: the order follows its ledger.
+  return (await deps.orders.transition(order, payment.status === 'DECLINED' ? 'PAYMENT_FAILED' : 'PAID', deps.clock())).order;
 }

@@ -12,7 +12,8 @@ import { createDestinationSender } from './lambda/destinations';
 import { fileCheckpoints } from './event-sources/checkpoints';
 import type { Invoker } from './lambda/invoke';
 import { startKinesisPoller } from './event-sources/kinesis-poller';
-import { startDynamoDBStreamsPoller } from './event-sources/dynamodb-streams-poller';
+import { dynamodbStreamsSource, startDynamoDBStreamsPoller } from './event-sources/dynamodb-streams-poller';
+import { startAfterSeed, streamTips, type StreamTips } from './event-sources/seed-positions';
 import { createDeliveryTwins, startQueueBridge } from './queue-bridge';
 import { startScheduler } from './async/scheduler';
 import { createWakeSignal } from './event-sources/wake-signal';
@@ -105,6 +106,8 @@ export async function startLocalCloud(
     },
   };
   const clients = localClients(endpoints);
+  // Keys name the function, the stream and its creation: a stream created anew starts from its starting position.
+  const checkpoints = fileCheckpoints(join(stateDir, 'stream-checkpoints.json'));
   let openapi: OpenApiServer | undefined;
   let consoleServer: ConsoleServer | undefined;
   try {
@@ -113,7 +116,17 @@ export async function startLocalCloud(
     if (emulators && settings.persist) reportRestored(emulators.restoreQueues(), relative(serviceDir, stateDir) || stateDir, settings.fresh, log);
     if (settings.seed) {
       const environment = { ...plan.environment, ...sdkEnvironment(endpoints), ...settings.environment };
+      const tablesOfStreams = [...new Set(plan.streamConsumers.filter((m) => m.source === 'dynamodb' && m.enabled).map((m) => m.stream))];
+      const tips = (tables: string[]) => Promise.all(tables.map((table) => tableStreamTips(clients, table, plan.region)));
+      const before = await tips(tablesOfStreams);
       await runSeedModule(settings.seed, { environment, serviceDir, log });
+      const after = await tips(tablesOfStreams);
+      for (const mapping of plan.streamConsumers) {
+        const index = tablesOfStreams.indexOf(mapping.stream);
+        if (mapping.source !== 'dynamodb' || index < 0 || !before[index] || !after[index]) continue;
+        if (startAfterSeed(mapping.functionName, before[index], after[index], checkpoints))
+          log(`${mapping.functionKey}: starts after the seed's writes to ${mapping.stream} (seeded data predates its stream mappings)`);
+      }
     }
     if (settings.openapi) {
       openapi = await startOpenApiServer({ serviceDir, file: settings.openapi, port: settings.openapiPort, apiUrl: `http://127.0.0.1:${settings.httpPort}` });
@@ -158,8 +171,6 @@ export async function startLocalCloud(
       }
       scheduler = startScheduler(plan.schedules, { ...common, now: clock.now });
       consumers.push(scheduler);
-      // Keys name the function, the stream and its creation: a stream created anew starts from its starting position.
-      const checkpoints = fileCheckpoints(join(stateDir, 'stream-checkpoints.json'));
       const positioned: Promise<void>[] = [];
       for (const mapping of plan.streamConsumers) {
         if (!mapping.enabled) {
@@ -214,6 +225,11 @@ function traced(send: SendToDestination, tracer: ReturnType<typeof createTracer>
       throw error;
     }
   };
+}
+
+/** The tips of a table's stream, or undefined when it has none (its mappings say so when they start). */
+function tableStreamTips(clients: ReturnType<typeof localClients>, table: string, region: string): Promise<StreamTips | undefined> {
+  return streamTips(dynamodbStreamsSource(clients.dynamodb, clients.dynamodbStreams, table, region)).catch(() => undefined);
 }
 
 function reportRestored({ restored, dropped }: { restored: number; dropped: string[] }, where: string, fresh: boolean, log: (m: string) => void): void {

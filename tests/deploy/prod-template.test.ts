@@ -22,9 +22,11 @@ import {
   checkQueueAlarms,
   checkVisibilityTimeouts,
   describeResource,
+  grantsOf,
   lambdaFunctions,
-  target,
   resourcesOfType,
+  roleOf,
+  target,
   type Grants,
   type LambdaFunction,
   type Template,
@@ -46,7 +48,7 @@ const TABLE = 'OrdersTable';
 const TOPIC = 'OrderEventsTopic';
 const STREAM = 'ActivityStream';
 const BUS = 'IntegrationBus';
-const announces: Grants = { 'sns:Publish': [TOPIC], 'kinesis:PutRecord': [STREAM] }; // lib/aws/order-events.ts
+const OUTBOX_FAILURES = 'PublishOrderEventsFailuresQueue';
 const sendsFailuresTo = (queue: string): Grants => ({ 'sqs:SendMessage': [queue] }); // on-failure destination
 // Active tracing: the function's segments go to X-Ray (the framework adds this to the shared role only;
 // provider.iam statements reach every function's role by defaultInherit). X-Ray takes no resource ARN.
@@ -62,7 +64,7 @@ const CODE_GRANTS: Record<string, Grants> = {
   authorize: { 'ssm:GetParameter': ['arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/orderflow/prod/auth-jwt-secret'] },
   listProducts: { 'dynamodb:Query': [TABLE] }, // catalog-store list
   // catalog-store get (BatchGet), order-store create (Put claim + Put order, Get on a replay)
-  createOrder: { 'dynamodb:BatchGetItem': [TABLE], 'dynamodb:PutItem': [TABLE], 'dynamodb:GetItem': [TABLE], ...announces },
+  createOrder: { 'dynamodb:BatchGetItem': [TABLE], 'dynamodb:PutItem': [TABLE], 'dynamodb:GetItem': [TABLE] },
   getOrder: { 'dynamodb:GetItem': [TABLE] }, // the order and its payment ledger
   // import-store create; the presigned URL is signed by this role, so it needs the PutObject it hands out
   createImport: { 'dynamodb:PutItem': [TABLE], 's3:PutObject': ['arn:aws:s3:::orderflow-prod-imports/incoming/*'] },
@@ -72,13 +74,12 @@ const CODE_GRANTS: Record<string, Grants> = {
   processPayment: {
     'dynamodb:GetItem': [TABLE],
     'dynamodb:UpdateItem': [TABLE],
-    ...announces,
     'sqs:ReceiveMessage': ['PaymentsQueue'], // the SQS event source (plugin)
     'sqs:DeleteMessage': ['PaymentsQueue'],
     'sqs:GetQueueAttributes': ['PaymentsQueue'],
   },
   // order-store get/transition, stock-store take/giveBack (+Get), ledger refund (+Get)
-  reserveInventory: { 'dynamodb:GetItem': [TABLE], 'dynamodb:UpdateItem': [TABLE], ...announces, ...sendsFailuresTo('ReserveInventoryFailuresQueue') },
+  reserveInventory: { 'dynamodb:GetItem': [TABLE], 'dynamodb:UpdateItem': [TABLE], ...sendsFailuresTo('ReserveInventoryFailuresQueue') },
   // order-store get, notification-store write
   notifyCustomer: { 'dynamodb:GetItem': [TABLE], 'dynamodb:PutItem': [TABLE], ...sendsFailuresTo('NotifyCustomerFailuresQueue') },
   // GetObject of the upload; import-store get/complete; placeOrder as createOrder
@@ -88,7 +89,6 @@ const CODE_GRANTS: Record<string, Grants> = {
     'dynamodb:BatchGetItem': [TABLE],
     'dynamodb:PutItem': [TABLE],
     'dynamodb:UpdateItem': [TABLE],
-    ...announces,
     ...sendsFailuresTo('ImportOrdersFailuresQueue'),
   },
   // activity-store apply; the Kinesis event source's poller
@@ -109,7 +109,6 @@ const CODE_GRANTS: Record<string, Grants> = {
     'dynamodb:Query': [`${TABLE}/index/gsi1`],
     'dynamodb:GetItem': [TABLE],
     'dynamodb:UpdateItem': [TABLE],
-    ...announces,
     ...sendsFailuresTo('ExpireStaleOrdersFailuresQueue'),
   },
   // order-store get, fulfilment-store get/countBookingRequest (UpdateItem)/record (PutItem); the success record to the bus
@@ -142,6 +141,17 @@ const CODE_GRANTS: Record<string, Grants> = {
     'dynamodb:ListStreams': [`${TABLE}.StreamArn`],
     ...sendsFailuresTo('PushOrderStatusFailuresQueue'),
   },
+  // The outbox (lib/aws/order-events.ts): the three destinations of a status change; the DynamoDB stream event source's poller
+  publishOrderEvents: {
+    'sns:Publish': [TOPIC],
+    'kinesis:PutRecord': [STREAM],
+    'events:PutEvents': [BUS],
+    'dynamodb:GetRecords': [`${TABLE}.StreamArn`],
+    'dynamodb:GetShardIterator': [`${TABLE}.StreamArn`],
+    'dynamodb:DescribeStream': [`${TABLE}.StreamArn`],
+    'dynamodb:ListStreams': [`${TABLE}.StreamArn`],
+    ...sendsFailuresTo(OUTBOX_FAILURES),
+  },
   // activity-store day; the report object
   dailyReport: { 'dynamodb:Query': [TABLE], 's3:PutObject': ['arn:aws:s3:::orderflow-prod-reports/reports/*'], ...sendsFailuresTo('DailyReportFailuresQueue') },
 };
@@ -166,7 +176,7 @@ beforeAll(() => {
 afterAll(() => prod?.cleanup());
 
 describe('sls package --stage prod', () => {
-  test('packages the 20 functions, one zip each, for nodejs22.x', () => {
+  test('packages the 21 functions, one zip each, for nodejs22.x', () => {
     expect([...functions.keys()].sort()).toEqual(Object.keys(EXPECTED_GRANTS).sort());
     const zips = fs.readdirSync(prod.packageDir).filter((file) => file.endsWith('.zip'));
     expect(zips.sort()).toEqual([...functions.keys()].map((name) => `${name}.zip`).sort());
@@ -176,6 +186,41 @@ describe('sls package --stage prod', () => {
       const handlerFile = `${String(fn.resource.Properties.Handler).replace(/\.[^.]+$/, '')}.js`;
       expect(zipEntries(path.join(prod.packageDir, `${fn.name}.zip`)).map((entry) => entry.name)).toContain(handlerFile);
     }
+  });
+
+  test("no function both writes the orders table and publishes: the table's stream is the outbox", () => {
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    const publishes = ['sns:Publish', 'kinesis:PutRecord', 'events:PutEvents'];
+    const dualWriters = Object.entries(CODE_GRANTS)
+      .filter(([, grants]) => writes.some((action) => grants[action]?.includes(TABLE)) && publishes.some((action) => grants[action]))
+      .map(([name]) => name);
+    expect(dualWriters).toEqual([]);
+    // And the template agrees with the audit (checkGrants): only the outbox publishes.
+    const publishers = [...functions.values()]
+      .filter((fn) => publishes.some((action) => action in grantsOf(template.Resources[roleOf(fn)!])))
+      .map((fn) => fn.name);
+    expect(publishers).toEqual(['publishOrderEvents']);
+  });
+
+  test("the orders table's stream feeds publishOrderEvents: order items only, in order, retried, failures to a queue", () => {
+    expect(template.Resources.OrdersTable.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    const [mapping] = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')
+      .map(([, resource]) => resource)
+      .filter((resource) => JSON.stringify(resource.Properties.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] }));
+    expect(mapping.Properties).toMatchObject({
+      FunctionName: { 'Fn::GetAtt': [functions.get('publishOrderEvents')!.logicalId, 'Arn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: param('prod', 'outboxRetryAttempts'),
+      MaximumRecordAgeInSeconds: param('prod', 'outboxMaxRecordAge'),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [OUTBOX_FAILURES, 'Arn'] } } },
+    });
+    const patterns = mapping.Properties.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern));
+    expect(patterns).toEqual([{ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: ['ORDER'] } } } }]);
+    expect(template.Resources.PublishOrderEventsFailuresQueueAlarm.Properties.Dimensions).toEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': [OUTBOX_FAILURES, 'QueueName'] } },
+    ]);
   });
 
   test('every function runs as a role of its own', () => {

@@ -27,16 +27,22 @@ export function target(value: unknown): string | undefined {
   return undefined;
 }
 
+function getAttAttribute(value: unknown): string | undefined {
+  const getAtt = (value as Record<string, unknown> | null)?.['Fn::GetAtt'];
+  if (Array.isArray(getAtt)) return String(getAtt[1]);
+  if (typeof getAtt === 'string') return getAtt.split('.').slice(1).join('.');
+  return undefined;
+}
+
 /**
  * A resource in an IAM statement, as one comparable string: a Ref or GetAtt becomes the logical id
- * ("OrdersTable"; "OrdersTable.StreamArn" for another attribute), a Join of one with a suffix becomes
- * "OrdersTable/index/gsi1", a Sub its template.
+ * ("OrdersTable"; "OrdersTable.StreamArn" for another attribute than Arn), a Join of one with a suffix becomes "OrdersTable/index/gsi1", a Sub its template.
  */
 export function describeResource(value: unknown): string {
   if (typeof value === 'string') return value;
   const object = value as Record<string, any>;
-  // An attribute other than the ARN names something else of the resource: its stream ("OrdersTable.StreamArn").
-  const attribute = Array.isArray(object?.['Fn::GetAtt']) ? String(object['Fn::GetAtt'][1]) : undefined;
+  // A GetAtt of another attribute than the ARN says which: a table's StreamArn is not the table.
+  const attribute = getAttAttribute(value);
   if (attribute && attribute !== 'Arn') return `${target(value)}.${attribute}`;
   const logicalId = target(value);
   if (logicalId) return logicalId;

@@ -50,6 +50,18 @@ describe('the sample events of events/, against the seeded local cloud', () => {
     expect(await eventually(() => item(SAMPLE.paidOrderId, 'NOTIFICATION#CONFIRMED'), 'the notification of the confirmed sample order')).toBeDefined();
   });
 
+  it('publishOrderEvents.json publishes the OrderPlaced and OrderPaid of its sample order, and the chain confirms it', async () => {
+    // Seeded PAID with its charge captured; the outbox started after the seed, so nothing announced it yet.
+    expect(await item(SAMPLE.outboxOrderId, 'ORDER')).toMatchObject({ status: 'PAID', version: 2 });
+
+    expect(await invokeWithSample('publishOrderEvents')).toEqual({ batchItemFailures: [] });
+
+    // OrderPaid went to the topic: reserveInventory confirms the order, notifyCustomer mails the customer.
+    expect(await eventually(() => item(SAMPLE.outboxOrderId, 'NOTIFICATION#CONFIRMED'), 'the notification of the outbox sample order')).toBeDefined();
+    expect(await item(SAMPLE.outboxOrderId, 'ORDER')).toMatchObject({ status: 'CONFIRMED', version: 3 });
+    expect(await item(SAMPLE.outboxOrderId, 'PAYMENT')).toMatchObject({ status: 'CHARGED', charges: 1 });
+  });
+
   it('notifyCustomer.json writes the confirmation e-mail of the CONFIRMED sample order', async () => {
     expect(await item(SAMPLE.confirmedOrderId, 'ORDER')).toMatchObject({ status: 'CONFIRMED' });
     expect(await item(SAMPLE.confirmedOrderId, 'NOTIFICATION#CONFIRMED')).toBeUndefined();

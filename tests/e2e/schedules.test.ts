@@ -12,7 +12,8 @@ describe('scheduled functions', () => {
     const customerId = `e2e-${randomUUID()}`;
     const orderId = randomUUID();
     const anHourAgo = new Date(Date.now() - 3600_000).toISOString();
-    // Arrange a stuck order directly: nothing in the API leaves an order PENDING on purpose.
+    // Arrange a stuck order directly, created an hour ago. Its INSERT is announced like any other (the
+    // table's stream is the outbox), so its payment must stay pending: a gateway that keeps failing it.
     await dynamo.send(
       new PutCommand({
         TableName: TABLE,
@@ -27,7 +28,7 @@ describe('scheduled functions', () => {
           items: [{ sku: 'SKU-1', quantity: 1, unitPriceCents: 2499 }],
           totalCents: 2499,
           currency: 'EUR',
-          paymentToken: 'tok_visa',
+          paymentToken: 'tok_flaky_1000',
           history: [{ status: 'PENDING', at: anHourAgo }],
           correlationId: 'e2e-stale',
           createdAt: anHourAgo,

@@ -11,6 +11,8 @@ export const SAMPLE = {
   orderId: '3f1c9a52-7e4b-4c8d-a1f6-0b2d4e6f8a10',
   /** The order reserveInventory.json confirms (seeded PAID, its charge captured). */
   paidOrderId: '5b8d2e71-9c4a-4f3b-8e6d-1a2c3b4d5e20',
+  /** The order whose INSERT and MODIFY to PAID publishOrderEvents.json carries (seeded PAID, its charge captured). */
+  outboxOrderId: '2e6a4d93-8b5c-4e7f-a0d1-3c4e5f6a7b50',
   /** The order notifyCustomer.json mails about (seeded CONFIRMED). */
   confirmedOrderId: '7c9e3f82-ad5b-4a4c-9f7e-2b3d4c5e6f30',
   importId: '9a7e5c31-2b4d-4f6a-8c1e-3d5f7b9a1c20',

@@ -1,14 +1,13 @@
 import type { Order } from '../../lib/orders/order';
 
-/** An events port that records what it was asked to announce, as the status each order had. */
-export function recordingEvents() {
-  const announced: Order[] = [];
+/** A publisher that records the orders it was asked to publish, as each stood. */
+export function recordingPublisher() {
+  const published: Order[] = [];
   return {
-    announced,
-    async announce(order: Order): Promise<void> {
-      announced.push(structuredClone(order));
+    published,
+    async publish(order: Order): Promise<void> {
+      published.push(structuredClone(order));
     },
-    statuses: () => announced.map((order) => order.status),
   };
 }
 

@@ -60,6 +60,10 @@ export type PollerOptions = {
   retentionSeconds?: number;
 };
 
+/** Where a mapping's position on one shard is kept: the stream's incarnation keeps a recreated stream from inheriting it. */
+export const checkpointKey = (functionName: string, streamArn: string, incarnation: string, shardId: string) =>
+  `${functionName}@${streamArn}@${incarnation}/${shardId}`;
+
 /** A mistake in the mapping's configuration: said once, not retried. */
 export class MappingConfigurationError extends Error {}
 
@@ -128,7 +132,7 @@ export function startStreamPoller(plan: StreamConsumerPlan, source: StreamSource
         // Shards found later hold only records written after the mapping started: read them whole.
         const position: ShardPosition = initial.has(shard.id) ? startingPosition : { type: 'TRIM_HORIZON' };
         const task = untilStopped(`shard ${shard.id}`, () =>
-          pollShard(streamArn, `${plan.functionName}@${streamArn}@${incarnation}/${shard.id}`, shard.id, position),
+          pollShard(streamArn, checkpointKey(plan.functionName, streamArn, incarnation, shard.id), shard.id, position),
         ).then(async () => {
           finished.add(shard.id);
           if (!abort.signal.aborted) await untilStopped('listing shards', startReadyShards);

@@ -19,7 +19,7 @@ describe('events/', () => {
   it('holds a sample event for every function of serverless.yml', () => {
     const names = functionNames();
 
-    expect(names).toHaveLength(20);
+    expect(names).toHaveLength(21);
     expect(names.filter((name) => !files.includes(`${name}.json`))).toEqual([]);
   });
 

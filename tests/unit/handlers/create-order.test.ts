@@ -1,4 +1,3 @@
-import { PublishCommand } from '@aws-sdk/client-sns';
 import type * as CreateOrderModule from '../../../handlers/create-order';
 import type { OrderStore } from '../../../lib/orders/order-store';
 import { countItems, isOrderItem, seedCatalog, startDynalite, type TestTable } from '../../support/dynalite';
@@ -53,30 +52,12 @@ describe('POST /orders (createOrder)', () => {
     });
   });
 
-  it('publishes OrderPlaced to the topic with its attributes, and to the activity stream', async () => {
+  it('only writes the table: OrderPlaced is published from its stream (the outbox), not by this function', async () => {
     const answer = await post(withBody({ items: [{ sku: 'SKU-2', quantity: 1 }], paymentToken: 'tok_visa' }, { 'x-correlation-id': 'corr-publish' }));
 
-    const stored = await orders.get(answer.body.orderId);
-    const event = {
-      eventType: 'OrderPlaced',
-      orderId: answer.body.orderId,
-      customerId: SAMPLE.customerId,
-      status: 'PENDING',
-      totalCents: 3450,
-      currency: 'EUR',
-      createdAt: stored?.createdAt,
-      at: stored?.createdAt,
-      version: 1,
-      correlationId: 'corr-publish',
-    };
-    expect(publishing.published()).toEqual([
-      {
-        topicArn: 'arn:aws:sns:us-east-1:000000000000:orderflow-test-order-events',
-        message: event,
-        attributes: { eventType: 'OrderPlaced', correlationId: 'corr-publish' },
-      },
-    ]);
-    expect(publishing.streamed()).toEqual([{ streamName: 'orderflow-test-order-activity', partitionKey: answer.body.orderId, data: event }]);
+    expect(answer.status).toBe(202);
+    await expect(orders.get(answer.body.orderId)).resolves.toMatchObject({ status: 'PENDING', version: 1, correlationId: 'corr-publish' });
+    expect(publishing.calls()).toBe(0);
   });
 
   it('mints a correlation id when the caller sends none, and answers and stores it', async () => {
@@ -163,7 +144,7 @@ describe('POST /orders (createOrder)', () => {
     expect(answer.body.error.details).toEqual([{ field: 'Idempotency-Key', message: 'must be 1 to 128 visible ASCII characters' }]);
   });
 
-  it('answers 422 UNKNOWN_SKU naming the unknown SKUs, and creates and publishes nothing', async () => {
+  it('answers 422 UNKNOWN_SKU naming the unknown SKUs, and creates nothing', async () => {
     const before = await orderCount();
 
     const answer = await post(httpEvent('createOrder.unknown-sku'));
@@ -171,7 +152,7 @@ describe('POST /orders (createOrder)', () => {
     expectErrorShape(answer, 422, 'UNKNOWN_SKU');
     expect(answer.body.error.details).toEqual([{ sku: 'SKU-404', message: 'unknown SKU' }]);
     expect(await orderCount()).toBe(before);
-    expect(publishing.sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(publishing.calls()).toBe(0);
   });
 
   it('accepts an order of the product that is out of stock (stock is reserved after payment)', async () => {
@@ -231,20 +212,27 @@ describe('POST /orders (createOrder)', () => {
     expectErrorShape(answer, 400, 'VALIDATION_FAILED');
   });
 
-  it('answers 500 without leaking the cause when publishing fails, and a retry with the same key publishes the order', async () => {
+  it('answers 500 without leaking the cause when the table fails, and a retry with the same key stores the order', async () => {
     // Arrange
-    publishing.sns.on(PublishCommand).rejectsOnce(new Error('ThrottlingException: arn:aws:sns:us-east-1:000000000000 secret-detail'));
+    const { dynamo } = await import('../../../lib/aws/dynamodb');
+    const send = jest
+      .spyOn(dynamo, 'send')
+      .mockRejectedValueOnce(new Error('ThrottlingException: arn:aws:dynamodb:us-east-1:000000000000 secret-detail') as never);
     const event = () => withBody({ items: [{ sku: 'SKU-3', quantity: 7 }], paymentToken: 'tok_visa' }, { 'idempotency-key': 'retry-after-500' });
 
     // Act
     const failed = await post(event());
     const retried = await post(event());
+    send.mockRestore();
 
     // Assert
     expectErrorShape(failed, 500, 'INTERNAL_ERROR');
     expect(JSON.stringify(failed.body)).not.toMatch(/Throttling|secret-detail|arn:aws/);
     expect(retried.status).toBe(202);
-    expect(publishing.published().map((entry) => entry.message.orderId)).toEqual([retried.body.orderId, retried.body.orderId]);
+    await expect(orders.get(retried.body.orderId)).resolves.toMatchObject({
+      status: 'PENDING',
+      items: [expect.objectContaining({ sku: 'SKU-3', quantity: 7 })],
+    });
   });
 
   it('refuses a body that names a customer: the customer is the one the authorizer vouched for', async () => {

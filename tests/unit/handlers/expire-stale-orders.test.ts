@@ -1,5 +1,4 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { PublishCommand } from '@aws-sdk/client-sns';
 import type * as ExpireStaleOrdersModule from '../../../handlers/expire-stale-orders';
 import type { OrderStore } from '../../../lib/orders/order-store';
 import { startDynalite, type TestTable } from '../../support/dynalite';
@@ -29,7 +28,7 @@ const invoke = () => handler(fixture<ScheduledEvent>('expireStaleOrders'), lambd
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
 describe('expireStaleOrders (schedule)', () => {
-  it('expires the PENDING orders older than the deadline and publishes OrderExpired for each', async () => {
+  it('expires the PENDING orders older than the deadline; it only writes the table (the outbox publishes OrderExpired)', async () => {
     await orders.create(pendingOrder({ orderId: 'old-order', createdAt: minutesAgo(20) }));
     await orders.create(pendingOrder({ orderId: 'new-order', createdAt: minutesAgo(5) }));
 
@@ -37,35 +36,24 @@ describe('expireStaleOrders (schedule)', () => {
 
     await expect(orders.get('old-order')).resolves.toMatchObject({ status: 'EXPIRED', version: 2 });
     await expect(orders.get('new-order')).resolves.toMatchObject({ status: 'PENDING' });
-    expect(publishing.published()).toEqual([
-      {
-        topicArn: 'arn:aws:sns:us-east-1:000000000000:orderflow-test-order-events',
-        message: expect.objectContaining({ eventType: 'OrderExpired', orderId: 'old-order', status: 'EXPIRED', version: 2 }),
-        attributes: { eventType: 'OrderExpired', correlationId: expect.any(String) },
-      },
-    ]);
-    expect(publishing.streamed()).toEqual([expect.objectContaining({ partitionKey: 'old-order', data: expect.objectContaining({ status: 'EXPIRED' }) })]);
+    expect(publishing.calls()).toBe(0);
   });
 
   it('expires nothing twice', async () => {
     await invoke();
 
-    expect(publishing.published()).toEqual([]);
+    await expect(orders.get('old-order')).resolves.toMatchObject({ status: 'EXPIRED', version: 2 });
   });
 
-  it('throws when publishing fails, so Lambda retries the schedule event', async () => {
+  it('throws when the table fails, so Lambda retries the schedule event', async () => {
     await orders.create(pendingOrder({ orderId: 'old-order-2', createdAt: minutesAgo(30) }));
-    publishing.sns.on(PublishCommand).rejects(new Error('SNS unavailable'));
+    const { dynamo } = await import('../../../lib/aws/dynamodb');
+    const unavailable = jest.spyOn(dynamo, 'send').mockRejectedValueOnce(new Error('DynamoDB unavailable') as never);
 
-    await expect(invoke()).rejects.toThrow('SNS unavailable');
-  });
-
-  it('publishes OrderExpired on the next run for the order whose announcement failed', async () => {
-    // old-order-2 was expired by the failed run above, which could not publish.
+    await expect(invoke()).rejects.toThrow('DynamoDB unavailable');
+    unavailable.mockRestore();
     await invoke();
 
-    expect(publishing.published()).toEqual([
-      expect.objectContaining({ message: expect.objectContaining({ eventType: 'OrderExpired', orderId: 'old-order-2', version: 2 }) }),
-    ]);
+    await expect(orders.get('old-order-2')).resolves.toMatchObject({ status: 'EXPIRED', version: 2 });
   });
 });

@@ -1,4 +1,6 @@
 import type { KinesisStreamEvent, SNSEvent, SQSEvent } from 'aws-lambda';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { orderEventPublisher, toOrderEvent } from '../../../../lib/aws/order-events';
 import { transition } from '../../../../lib/orders/order';
 import { fixture, SAMPLE } from '../../../support/events';
@@ -43,12 +45,16 @@ describe('toOrderEvent', () => {
 
 describe('orderEventPublisher', () => {
   const publishing = stubOrderEventPublishing();
+  beforeEach(() => publishing.reset());
   afterAll(() => publishing.restore());
+  const events = orderEventPublisher({
+    topicArn: 'arn:aws:sns:us-east-1:000000000000:orderflow-local-order-events',
+    streamName: 'orderflow-local-order-activity',
+    busName: 'orderflow-local',
+  });
 
-  it('publishes the event to the topic with eventType and correlationId attributes, and to the stream by order', async () => {
-    const events = orderEventPublisher('arn:aws:sns:us-east-1:000000000000:orderflow-local-order-events', 'orderflow-local-order-activity');
-
-    await events.announce(confirmed);
+  it('publishes the event to the topic with eventType and correlationId attributes, to the stream by order, and to the bus', async () => {
+    await events.publish(confirmed);
 
     expect(publishing.published()).toEqual([
       {
@@ -58,5 +64,36 @@ describe('orderEventPublisher', () => {
       },
     ]);
     expect(publishing.streamed()).toEqual([{ streamName: 'orderflow-local-order-activity', partitionKey: SAMPLE.orderId, data: toOrderEvent(confirmed) }]);
+    expect(publishing.putEvents()).toEqual([
+      {
+        busName: 'orderflow-local',
+        source: 'orderflow',
+        detailType: 'OrderConfirmed',
+        detail: {
+          orderId: SAMPLE.orderId,
+          customerId: SAMPLE.customerId,
+          status: 'CONFIRMED',
+          totalCents: 5597,
+          currency: 'EUR',
+          at: '2026-11-22T10:00:02.500Z',
+          correlationId: SAMPLE.correlationId,
+          version: 3,
+        },
+      },
+    ]);
+  });
+
+  it('fails when the bus refuses the entry (PutEvents answers 200 with FailedEntryCount), so the change is retried', async () => {
+    publishing.eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
+
+    await expect(events.publish(paid)).rejects.toThrow(
+      'The bus orderflow-local refused OrderPaid of order 3f1c9a52-7e4b-4c8d-a1f6-0b2d4e6f8a10: InternalFailure try again',
+    );
+  });
+
+  it('fails when one of the three calls fails', async () => {
+    publishing.kinesis.on(PutRecordCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+
+    await expect(events.publish(paid)).rejects.toThrow('ProvisionedThroughputExceededException');
   });
 });

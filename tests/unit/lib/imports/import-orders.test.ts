@@ -5,13 +5,13 @@ import type { ImportRecord } from '../../../../lib/imports/import-record';
 import type { ImportStore } from '../../../../lib/imports/import-store';
 import type { OrderStore } from '../../../../lib/orders/order-store';
 import { countItems, isOrderItem, seedCatalog, startDynalite, type TestTable } from '../../../support/dynalite';
-import { manualClock, recordingEvents, sequentialIds } from '../../../support/fakes';
+import { manualClock, sequentialIds } from '../../../support/fakes';
 
 let table: TestTable;
 let importOrders: typeof ImportOrdersModule.importOrders;
 let imports: ImportStore;
 let orders: OrderStore;
-let makeDeps: () => ImportOrdersDeps & { events: ReturnType<typeof recordingEvents> };
+let makeDeps: () => ImportOrdersDeps;
 
 beforeAll(async () => {
   table = await startDynalite();
@@ -21,7 +21,7 @@ beforeAll(async () => {
   orders = (await import('../../../../lib/orders/order-store')).orderStore(table.tableName);
   const catalog = (await import('../../../../lib/catalog/catalog-store')).catalogStore(table.tableName);
   const newId = sequentialIds('imported');
-  makeDeps = () => ({ imports, catalog, orders, events: recordingEvents(), clock: manualClock('2026-11-22T10:01:00.000Z'), newId });
+  makeDeps = () => ({ imports, catalog, orders, clock: manualClock('2026-11-22T10:01:00.000Z'), newId });
 });
 afterAll(() => table.close());
 
@@ -63,7 +63,6 @@ describe('importOrders', () => {
       correlationId: 'corr-import-good',
     });
     expect(second).toMatchObject({ items: [{ sku: 'SKU-2', quantity: 1, unitPriceCents: 3450 }], paymentToken: 'tok_declined' });
-    expect(deps.events.statuses()).toEqual(['PENDING', 'PENDING']);
     await expect(imports.get('import-good')).resolves.toMatchObject({
       status: 'COMPLETED',
       acceptedRows: 2,
@@ -182,11 +181,13 @@ describe('importOrders', () => {
   it('lets an infrastructure failure fail the whole upload (so it is retried) without completing the import', async () => {
     const record = await openImport('import-infra');
     const deps = makeDeps();
-    deps.events.announce = async () => {
-      throw new Error('SNS is down');
+    deps.orders = {
+      create: async () => {
+        throw new Error('DynamoDB is down');
+      },
     };
 
-    await expect(importOrders(deps, record, csv('sku,quantity,paymentToken', 'SKU-1,1,tok_visa'))).rejects.toThrow('SNS is down');
+    await expect(importOrders(deps, record, csv('sku,quantity,paymentToken', 'SKU-1,1,tok_visa'))).rejects.toThrow('DynamoDB is down');
     await expect(imports.get('import-infra')).resolves.toMatchObject({ status: 'PENDING' });
   });
 });

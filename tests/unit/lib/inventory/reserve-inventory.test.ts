@@ -6,14 +6,14 @@ import type { OrderStore } from '../../../../lib/orders/order-store';
 import type { StockStore } from '../../../../lib/inventory/stock-store';
 import type { PaymentLedger } from '../../../../lib/payments/ledger';
 import { seedCatalog, startDynalite, type TestTable } from '../../../support/dynalite';
-import { pendingOrder, recordingEvents, sampleOrder } from '../../../support/fakes';
+import { pendingOrder, sampleOrder } from '../../../support/fakes';
 
 let table: TestTable;
 let reserve: typeof ReserveInventoryModule;
 let orders: OrderStore;
 let ledger: PaymentLedger;
 let stock: StockStore;
-let makeDeps: (changes?: Partial<Omit<ReserveInventoryDeps, 'events'>>) => ReserveInventoryDeps & { events: ReturnType<typeof recordingEvents> };
+let makeDeps: (changes?: Partial<ReserveInventoryDeps>) => ReserveInventoryDeps;
 
 beforeAll(async () => {
   table = await startDynalite();
@@ -26,7 +26,6 @@ beforeAll(async () => {
     orders,
     stock,
     ledger,
-    events: recordingEvents(),
     clock: () => new Date('2026-11-22T10:00:02.500Z'),
     ...changes,
   });
@@ -58,7 +57,7 @@ async function paidOrder(orderId: string, items: OrderItem[]): Promise<Order> {
 }
 
 describe('reserveInventory', () => {
-  it('takes the stock of every item, confirms the order and announces it', async () => {
+  it('takes the stock of every item, and confirms the order', async () => {
     await paidOrder('reserve-ok', sampleOrder().items);
     const [sku1, sku3] = [await stockOf('SKU-1'), await stockOf('SKU-3')];
     const deps = makeDeps();
@@ -69,7 +68,6 @@ describe('reserveInventory', () => {
     expect(await stockOf('SKU-1')).toBe(sku1 - 2);
     expect(await stockOf('SKU-3')).toBe(sku3 - 1);
     await expect(ledger.get('reserve-ok')).resolves.toMatchObject({ status: 'CHARGED', charges: 1 });
-    expect(deps.events.statuses()).toEqual(['CONFIRMED']);
   });
 
   it('cancels and refunds an order of the product with zero stock (SKU-OOS)', async () => {
@@ -81,10 +79,9 @@ describe('reserveInventory', () => {
     expect(order.status).toBe('CANCELLED');
     await expect(ledger.get('reserve-oos')).resolves.toMatchObject({ status: 'REFUNDED', charges: 1 });
     expect(await stockOf('SKU-OOS')).toBe(0);
-    expect(deps.events.statuses()).toEqual(['CANCELLED']);
   });
 
-  it('does not take stock twice when the event is delivered again; it announces the outcome again', async () => {
+  it('does not take stock twice when the event is delivered again', async () => {
     await paidOrder('reserve-twice', [{ sku: 'SKU-2', quantity: 3, unitPriceCents: 3450 }]);
     const before = await stockOf('SKU-2');
     await reserve.reserveInventory(makeDeps(), 'reserve-twice');
@@ -94,10 +91,9 @@ describe('reserveInventory', () => {
 
     expect(order).toMatchObject({ status: 'CONFIRMED', version: 3 });
     expect(await stockOf('SKU-2')).toBe(before - 3);
-    expect(deps.events.statuses()).toEqual(['CONFIRMED']);
   });
 
-  it('does not take stock twice under concurrent deliveries; each of them announces the outcome', async () => {
+  it('does not take stock twice under concurrent deliveries', async () => {
     await paidOrder('reserve-concurrent', [{ sku: 'SKU-4', quantity: 2, unitPriceCents: 12900 }]);
     const before = await stockOf('SKU-4');
     const deliveries = Array.from({ length: 4 }, () => makeDeps());
@@ -105,7 +101,6 @@ describe('reserveInventory', () => {
     const outcomes = await Promise.all(deliveries.map((deps) => reserve.reserveInventory(deps, 'reserve-concurrent')));
 
     expect(outcomes.map((order) => order.status)).toEqual(['CONFIRMED', 'CONFIRMED', 'CONFIRMED', 'CONFIRMED']);
-    for (const deps of deliveries) expect(deps.events.statuses()).toEqual(['CONFIRMED']);
     expect(await stockOf('SKU-4')).toBe(before - 2);
     await expect(orders.get('reserve-concurrent')).resolves.toMatchObject({ status: 'CONFIRMED', version: 3 });
   });
@@ -126,7 +121,7 @@ describe('reserveInventory', () => {
     await expect(ledger.get('reserve-partial')).resolves.toMatchObject({ status: 'REFUNDED' });
   });
 
-  it('announces a cancelled order again on redelivery and refunds nothing more', async () => {
+  it('leaves a cancelled order as it is on redelivery and refunds nothing more', async () => {
     await paidOrder('reserve-oos-again', [{ sku: 'SKU-OOS', quantity: 1, unitPriceCents: 8900 }]);
     await reserve.reserveInventory(makeDeps(), 'reserve-oos-again');
     const deps = makeDeps();
@@ -134,10 +129,9 @@ describe('reserveInventory', () => {
     const order = await reserve.reserveInventory(deps, 'reserve-oos-again');
 
     expect(order).toMatchObject({ status: 'CANCELLED', version: 3 });
-    expect(deps.events.statuses()).toEqual(['CANCELLED']);
   });
 
-  it.each(['PENDING', 'EXPIRED'] as const)('leaves a %s order alone and announces nothing', async (status) => {
+  it.each(['PENDING', 'EXPIRED'] as const)('leaves a %s order alone', async (status) => {
     const orderId = `reserve-${status.toLowerCase()}`;
     const placed = (await orders.create(pendingOrder({ orderId }))).order;
     if (status === 'EXPIRED') await orders.transition(placed, 'EXPIRED', new Date());
@@ -148,7 +142,6 @@ describe('reserveInventory', () => {
 
     expect(order.status).toBe(status);
     expect(await stockOf('SKU-1')).toBe(before);
-    expect(deps.events.announced).toEqual([]);
   });
 
   it('fails loudly for an order that does not exist', async () => {
@@ -173,7 +166,6 @@ describe('reserveInventory with two deliveries of one OrderPaid at once', () => 
     await expect(orders.get(orderId)).resolves.toMatchObject({ status, version: 3 });
     await expect(ledger.get(orderId)).resolves.toMatchObject({ status: payment, charges: 1 });
     expect(await stockOf(`${orderId}-A`)).toBe(stockAfter);
-    expect([...first.events.statuses(), ...second.events.statuses()]).toEqual([status, status]);
   });
 
   it('confirms, and refunds nothing, when a second delivery confirms while the first one, which found an item short, has yet to cancel', async () => {
@@ -196,12 +188,11 @@ describe('reserveInventory with two deliveries of one OrderPaid at once', () => 
     // Act
     const order = await reserve.reserveInventory(first, 'race-cancel');
 
-    // Assert: the confirmation stands; the first delivery's cancel found the order moved on and announced it as it is.
+    // Assert: the confirmation stands; the first delivery's cancel found the order moved on and left it as it is.
     expect(order.status).toBe('CONFIRMED');
     await expect(orders.get('race-cancel')).resolves.toMatchObject({ status: 'CONFIRMED', version: 3 });
     await expect(ledger.get('race-cancel')).resolves.toMatchObject({ status: 'CHARGED', charges: 1 });
     expect([await stockOf('race-cancel-A'), await stockOf('race-cancel-B')]).toEqual([4, 0]);
-    expect([...first.events.statuses(), ...second.events.statuses()]).toEqual(['CONFIRMED', 'CONFIRMED']);
   });
 
   it('takes no stock for an order a second delivery cancelled after the first one read it', async () => {
@@ -228,7 +219,6 @@ describe('reserveInventory with two deliveries of one OrderPaid at once', () => 
     await expect(orders.get('race-confirm')).resolves.toMatchObject({ status: 'CANCELLED', version: 3 });
     await expect(ledger.get('race-confirm')).resolves.toMatchObject({ status: 'REFUNDED', charges: 1 });
     expect([await stockOf('race-confirm-A'), await stockOf('race-confirm-B')]).toEqual([5, 1]);
-    expect([...first.events.statuses(), ...second.events.statuses()]).toEqual(['CANCELLED', 'CANCELLED']);
   });
 
   it('passes on a failure to reserve, leaving the order PAID with nothing taken, for the retry to do it', async () => {

@@ -116,29 +116,16 @@ describe('orderStore.transition', () => {
     expect(item).not.toHaveProperty('gsi1sk');
   });
 
-  it('keeps an EXPIRED order in the index, under the announcement-pending key, until its expiry is announced', async () => {
-    const order = (await orders.create(pendingOrder({ orderId: 'store-expire-1', createdAt: '2026-04-01T08:00:00.000Z' }))).order;
+  it.each(['EXPIRED', 'PAID'] as const)('files a %s order nowhere: only PENDING orders are in the sweep index', async (to) => {
+    const order = (await orders.create(pendingOrder({ orderId: `store-unfiled-${to}`, createdAt: '2026-04-01T08:00:00.000Z' }))).order;
 
-    await orders.transition(order, 'EXPIRED', new Date('2026-04-01T08:20:00.000Z'));
+    await orders.transition(order, to, new Date('2026-04-01T08:20:00.000Z'));
 
-    expect(await rawOrderItem('store-expire-1')).toMatchObject({ gsi1pk: 'EXPIRED_UNANNOUNCED', gsi1sk: '2026-04-01T08:00:00.000Z' });
-    expect(await orders.expiredUnannounced(100)).toContain('store-expire-1');
-    await expect(orders.get('store-expire-1')).resolves.not.toHaveProperty('gsi1pk');
-
-    await orders.markExpiryAnnounced('store-expire-1');
-    await orders.markExpiryAnnounced('store-expire-1');
-
-    const item = await rawOrderItem('store-expire-1');
-    expect(item).toMatchObject({ status: 'EXPIRED', version: 2 });
+    const item = await rawOrderItem(`store-unfiled-${to}`);
+    expect(item).toMatchObject({ status: to, version: 2 });
     expect(item).not.toHaveProperty('gsi1pk');
     expect(item).not.toHaveProperty('gsi1sk');
-    expect(await orders.expiredUnannounced(100)).not.toContain('store-expire-1');
-  });
-
-  it('marks nothing, and creates nothing, for an order that is not awaiting its announcement', async () => {
-    await orders.markExpiryAnnounced('store-expire-missing');
-
-    expect(await rawOrderItem('store-expire-missing')).toBeUndefined();
+    expect(await orders.pendingBefore(new Date('2026-04-02T00:00:00.000Z'), 100)).not.toContain(`store-unfiled-${to}`);
   });
 
   it('changes nothing when the order moved since it was read (stale version)', async () => {

@@ -2,11 +2,11 @@ import type { PlaceOrderDeps } from '../../../../lib/orders/place-order';
 import type * as PlaceOrderModule from '../../../../lib/orders/place-order';
 import { IdempotencyConflictError, UnknownSkuError, ValidationError } from '../../../../lib/errors';
 import { countItems, isOrderItem, seedCatalog, startDynalite, type TestTable } from '../../../support/dynalite';
-import { manualClock, recordingEvents, sampleOrder, sequentialIds } from '../../../support/fakes';
+import { manualClock, sampleOrder, sequentialIds } from '../../../support/fakes';
 
 let table: TestTable;
 let placeOrder: typeof PlaceOrderModule.placeOrder;
-let makeDeps: () => PlaceOrderDeps & { events: ReturnType<typeof recordingEvents> };
+let makeDeps: () => PlaceOrderDeps;
 
 beforeAll(async () => {
   table = await startDynalite();
@@ -18,7 +18,6 @@ beforeAll(async () => {
   makeDeps = () => ({
     catalog: catalogStore(table.tableName),
     orders: orderStore(table.tableName),
-    events: recordingEvents(),
     clock: manualClock('2026-11-22T10:00:00.000Z'),
     newId,
   });
@@ -42,7 +41,7 @@ const input = (overrides: Partial<Parameters<typeof placeOrder>[1]> = {}) => ({
 const orderCount = () => countItems(table, isOrderItem);
 
 describe('placeOrder', () => {
-  it('stores a priced PENDING order and announces it once', async () => {
+  it('stores a priced PENDING order (its stream record is what announces it)', async () => {
     const deps = makeDeps();
 
     const { order, created } = await placeOrder(deps, input());
@@ -62,7 +61,6 @@ describe('placeOrder', () => {
       version: 1,
     });
     await expect(deps.orders.create(order)).resolves.toEqual({ order, created: false });
-    expect(deps.events.announced).toEqual([order]);
   });
 
   it('returns the same order for a replay with the same Idempotency-Key and body, and creates nothing', async () => {
@@ -85,17 +83,15 @@ describe('placeOrder', () => {
     expect(replay.order.orderId).toBe(first.order.orderId);
   });
 
-  it('does not announce a replayed order again once it left PENDING', async () => {
+  it('answers a replay with the order as it stands, once it left PENDING', async () => {
     const deps = makeDeps();
     const first = await placeOrder(deps, input({ idempotencyKey: 'replay-3' }));
     const { orderStore } = await import('../../../../lib/orders/order-store');
     await orderStore(table.tableName).transition(first.order, 'PAID', new Date('2026-11-22T10:00:01.000Z'));
-    deps.events.announced.length = 0;
 
     const replay = await placeOrder(deps, input({ idempotencyKey: 'replay-3' }));
 
-    expect(replay.order.status).toBe('PAID');
-    expect(deps.events.announced).toEqual([]);
+    expect(replay).toEqual({ order: expect.objectContaining({ orderId: first.order.orderId, status: 'PAID', version: 2 }), created: false });
   });
 
   it.each([
@@ -141,7 +137,7 @@ describe('placeOrder', () => {
     expect(await orderCount()).toBe(before + 1);
   });
 
-  it('refuses unknown SKUs, naming them, and stores and announces nothing', async () => {
+  it('refuses unknown SKUs, naming them, and stores nothing', async () => {
     const deps = makeDeps();
     const before = await orderCount();
 
@@ -161,7 +157,6 @@ describe('placeOrder', () => {
     await expect(attempt).rejects.toBeInstanceOf(UnknownSkuError);
     await expect(attempt).rejects.toMatchObject({ status: 422, code: 'UNKNOWN_SKU', skus: ['SKU-404'] });
     expect(await orderCount()).toBe(before);
-    expect(deps.events.announced).toEqual([]);
   });
 
   it('refuses an invalid request before touching the catalog', async () => {

@@ -4,7 +4,7 @@ import type { OrderStore } from '../../../../lib/orders/order-store';
 import type { PaymentLedger } from '../../../../lib/payments/ledger';
 import { TransientError } from '../../../../lib/errors';
 import { startDynalite, type TestTable } from '../../../support/dynalite';
-import { pendingOrder, recordingEvents, sequentialIds } from '../../../support/fakes';
+import { pendingOrder, sequentialIds } from '../../../support/fakes';
 
 let table: TestTable;
 let processPayment: typeof ProcessPaymentModule.processPayment;
@@ -21,17 +21,16 @@ beforeAll(async () => {
 afterAll(() => table.close());
 
 const PAID_AT = new Date('2026-11-22T10:00:01.250Z');
-const makeDeps = (): ProcessPaymentDeps & { events: ReturnType<typeof recordingEvents> } => ({
+const makeDeps = (): ProcessPaymentDeps => ({
   orders,
   ledger,
-  events: recordingEvents(),
   clock: () => PAID_AT,
   newId,
 });
 const placed = async (orderId: string, paymentToken = 'tok_visa') => (await orders.create(pendingOrder({ orderId, paymentToken }))).order;
 
 describe('processPayment', () => {
-  it('charges tok_visa once, moves the order to PAID and announces it', async () => {
+  it('charges tok_visa once, moves the order to PAID', async () => {
     await placed('pay-visa');
     const deps = makeDeps();
 
@@ -40,7 +39,6 @@ describe('processPayment', () => {
     expect(order).toMatchObject({ status: 'PAID', version: 2 });
     expect(order.history.at(-1)).toEqual({ status: 'PAID', at: '2026-11-22T10:00:01.250Z' });
     await expect(ledger.get('pay-visa')).resolves.toMatchObject({ status: 'CHARGED', attempts: 1, charges: 1, chargeId: expect.stringMatching(/^charge-/) });
-    expect(deps.events.statuses()).toEqual(['PAID']);
   });
 
   it('declines tok_declined for good: PAYMENT_FAILED, nothing charged, no retry', async () => {
@@ -51,7 +49,6 @@ describe('processPayment', () => {
 
     expect(order.status).toBe('PAYMENT_FAILED');
     await expect(ledger.get('pay-declined')).resolves.toEqual({ status: 'DECLINED', attempts: 1, charges: 0 });
-    expect(deps.events.statuses()).toEqual(['PAYMENT_FAILED']);
   });
 
   it('throws TransientError for tok_flaky_2 twice, then charges on the third delivery', async () => {
@@ -65,7 +62,6 @@ describe('processPayment', () => {
     expect(order.status).toBe('PAID');
     await expect(ledger.get('pay-flaky')).resolves.toMatchObject({ status: 'CHARGED', attempts: 3, charges: 1 });
     await expect(orders.get('pay-flaky')).resolves.toMatchObject({ status: 'PAID' });
-    expect(deps.events.statuses()).toEqual(['PAID']);
   });
 
   it('leaves the order PENDING while the gateway fails transiently', async () => {
@@ -75,7 +71,7 @@ describe('processPayment', () => {
     await expect(orders.get('pay-flaky-pending')).resolves.toMatchObject({ status: 'PENDING', version: 1 });
   });
 
-  it('charges nothing more on a redelivery; it announces the outcome again', async () => {
+  it('charges nothing more on a redelivery and leaves the order as it is', async () => {
     await placed('pay-redelivered');
     await processPayment(makeDeps(), 'pay-redelivered');
     const deps = makeDeps();
@@ -84,17 +80,15 @@ describe('processPayment', () => {
 
     expect(order).toMatchObject({ status: 'PAID', version: 2 });
     await expect(ledger.get('pay-redelivered')).resolves.toMatchObject({ attempts: 1, charges: 1 });
-    expect(deps.events.statuses()).toEqual(['PAID']);
   });
 
-  it('announces a declined order again on redelivery without another attempt', async () => {
+  it('leaves a declined order as it is on redelivery, without another attempt', async () => {
     await placed('pay-declined-again', 'tok_declined');
     await processPayment(makeDeps(), 'pay-declined-again');
     const deps = makeDeps();
 
     await processPayment(deps, 'pay-declined-again');
 
-    expect(deps.events.statuses()).toEqual(['PAYMENT_FAILED']);
     await expect(ledger.get('pay-declined-again')).resolves.toMatchObject({ attempts: 1, charges: 0 });
   });
 
@@ -119,7 +113,6 @@ describe('processPayment', () => {
 
     expect(order.status).toBe('PAID');
     await expect(ledger.get('pay-resume')).resolves.toMatchObject({ charges: 1, chargeId: 'charge-earlier' });
-    expect(deps.events.statuses()).toEqual(['PAID']);
   });
 
   it('charges nothing for an order that expired before its payment ran', async () => {
@@ -131,7 +124,6 @@ describe('processPayment', () => {
 
     expect(result.status).toBe('EXPIRED');
     await expect(ledger.get('pay-expired')).resolves.toEqual({ status: 'NONE', attempts: 0, charges: 0 });
-    expect(deps.events.announced).toEqual([]);
   });
 
   it('charges nothing when the order expires while it is being charged: charge and move are one transaction', async () => {
@@ -157,7 +149,6 @@ describe('processPayment', () => {
     // Assert
     expect(result.status).toBe('EXPIRED');
     await expect(ledger.get('pay-expired-meanwhile')).resolves.toEqual({ status: 'NONE', attempts: 1, charges: 0 });
-    expect(deps.events.announced).toEqual([]);
   });
 
   it('fails loudly for an order that does not exist', async () => {
