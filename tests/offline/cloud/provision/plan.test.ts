@@ -38,6 +38,7 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
         'orderflow-local-fulfil-order-failures',
         'orderflow-local-high-value-review',
         'orderflow-local-push-order-status-failures',
+        'orderflow-local-publish-order-events-failures',
         eventQueue('reserveInventory'),
         eventQueue('notifyCustomer'),
         eventQueue('importOrders'),
@@ -124,6 +125,7 @@ describe('planLocalCloud, on serverless.yml as Serverless resolves it for the lo
 
   it('runs one DynamoDB stream consumer per stream event on the orders table', () => {
     expect(plan.streamConsumers.filter((consumer) => consumer.source === 'dynamodb').map((consumer) => [consumer.functionKey, consumer.stream])).toEqual([
+      ['publishOrderEvents', 'orderflow-local'],
       ['pushOrderStatus', 'orderflow-local'],
     ]);
   });

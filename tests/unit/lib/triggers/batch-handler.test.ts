@@ -1,5 +1,6 @@
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { batchHandler } from '../../../../lib/triggers/batch-handler';
+import { fixture } from '../../../support/events';
 import { lambdaContext } from '../../../support/lambda-context';
 
 const record = (messageId: string, receiveCount: number): SQSRecord =>
@@ -48,4 +49,33 @@ describe('batchHandler, on SQS', () => {
       expect(counted).toEqual(deadLettered ? [deadLettered] : []);
     },
   );
+});
+
+describe('batchHandler, on a DynamoDB stream', () => {
+  const context = lambdaContext('pushOrderStatus');
+  function batchOf(sequenceNumbers: string[]): DynamoDBStreamEvent {
+    const [sample] = fixture<DynamoDBStreamEvent>('pushOrderStatus').Records;
+    return { Records: sequenceNumbers.map((SequenceNumber) => ({ ...sample, dynamodb: { ...sample.dynamodb, SequenceNumber } })) };
+  }
+
+  it('handles the records one after the other, in the order of the shard', async () => {
+    const seen: string[] = [];
+    const handler = batchHandler('dynamodb', async (record: DynamoDBRecord) => {
+      seen.push(record.dynamodb!.SequenceNumber!);
+    });
+
+    expect(await handler(batchOf(['1', '2', '3']), context)).toEqual({ batchItemFailures: [] });
+    expect(seen).toEqual(['1', '2', '3']);
+  });
+
+  it('stops at the first record that fails: it and every later record are reported, so none overtakes it', async () => {
+    const seen: string[] = [];
+    const handler = batchHandler('dynamodb', async (record: DynamoDBRecord) => {
+      seen.push(record.dynamodb!.SequenceNumber!);
+      if (record.dynamodb!.SequenceNumber === '2') throw new Error('subscriber unreachable');
+    });
+
+    expect(await handler(batchOf(['1', '2', '3']), context)).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }, { itemIdentifier: '3' }] });
+    expect(seen).toEqual(['1', '2']);
+  });
 });
