@@ -8,7 +8,7 @@ import { connect, type Client } from './support/websocket-client';
 jest.setTimeout(60_000);
 
 // What a subscriber of an order that ends CONFIRMED hears, from its subscription's answer on.
-const CHAIN = ['PENDING', 'PAID', 'CONFIRMED'];
+const CHAIN = ['PENDING', 'PAID', 'CONFIRMED', 'SHIPPED'];
 
 const subscriptionsOf = async (orderId: string) =>
   (
@@ -93,10 +93,13 @@ describe('order status over WebSocket', () => {
 
     // The answer to the subscription is the status as it stands; every later change follows, in order.
     expect(await alice.next()).toMatchObject({ orderId, status: 'PENDING' });
-    const statuses = ['PENDING', ...(await statusesUntil(alice, 'CONFIRMED'))].filter((status, i, all) => status !== all[i - 1]);
+    const statuses = ['PENDING', ...(await statusesUntil(alice, 'SHIPPED'))].filter((status, i, all) => status !== all[i - 1]);
     expect(statuses).toEqual(CHAIN);
     const order = await call('GET', `/orders/${orderId}`, { token: aliceToken });
-    expect(alice.heard.slice(-2)).toEqual(order.body.history.slice(1).map(({ status, at }: { status: string; at: string }) => ({ orderId, status, at })));
+    expect(alice.heard.slice(-3)).toEqual([
+      ...order.body.history.slice(1).map(({ status, at }: { status: string; at: string }) => ({ orderId, status, at })),
+      { orderId, status: 'SHIPPED', at: order.body.fulfilment.at },
+    ]);
 
     // Bob's refused subscription filed nothing: only alice's connection is subscribed.
     const subscribers = await subscriptionsOf(orderId);
