@@ -16,7 +16,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 // BENCH_PORT_OFFSET moves every port, e.g. to bench beside another checkout's bench.
 const OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 0);
-const PORTS = { http: 3200 + OFFSET, lambda: 3202 + OFFSET, sqs: 9524 + OFFSET, edge: 4766 + OFFSET, openapi: 3204 + OFFSET, console: 3205 + OFFSET };
+const PORTS = {
+  http: 3200 + OFFSET,
+  websocket: 3201 + OFFSET,
+  lambda: 3202 + OFFSET,
+  sqs: 9524 + OFFSET,
+  edge: 4766 + OFFSET,
+  openapi: 3204 + OFFSET,
+  console: 3205 + OFFSET,
+};
 const SECRET = 'bench-secret';
 const API = `http://127.0.0.1:${PORTS.http}`;
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 200);
@@ -49,6 +57,7 @@ async function startLocalCloud(fresh = true): Promise<{ child: ChildProcess; rea
       LOCAL_EDGE_PORT: String(PORTS.edge),
       LOCAL_OPENAPI_PORT: String(PORTS.openapi),
       LOCAL_CONSOLE_PORT: String(PORTS.console),
+      LOCAL_WEBSOCKET_PORT: String(PORTS.websocket),
       LOCAL_CLOUD: 'embedded',
       LOCAL_CLOUD_STATE_DIR: STATE_DIR,
       LOCAL_CLOUD_PERSIST: PERSIST ? '1' : '0',
