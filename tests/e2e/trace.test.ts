@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { consoleCall } from '../support/console-api';
 import { call, eventually, tokenFor } from './support/api';
 import { E2E_PORTS } from './support/ports';
 
@@ -19,14 +20,7 @@ type Hop = {
   fault?: { mode: string };
 };
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${CONSOLE}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
+const api = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => consoleCall(CONSOLE, method, path, body);
 
 const trace = (correlationId: string, until: (hops: Hop[]) => boolean, what: string) =>
   eventually(

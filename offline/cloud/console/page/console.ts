@@ -134,8 +134,10 @@ function drawWiring({ nodes, edges }: Wiring): void {
     if (!moved) break;
   }
   const connected = nodes.filter((n) => edges.some((e) => e.from === n.id || e.to === n.id));
-  const columns: WiringNode[][] = [];
-  for (const n of connected) (columns[layer.get(n.id)!] ??= []).push(n);
+  const byLayer: WiringNode[][] = [];
+  for (const n of connected) (byLayer[layer.get(n.id)!] ??= []).push(n);
+  // A cycle (the table's stream feeding a function that writes the table) can leave a layer empty.
+  const columns = byLayer.filter((column) => column !== undefined);
   // Each column in the order of what feeds it, so that lines cross less.
   for (let c = 1; c < columns.length; c++) {
     const row = new Map(columns[c - 1].map((n, i) => [n.id, i]));
