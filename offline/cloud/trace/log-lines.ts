@@ -11,6 +11,8 @@ const POWERTOOLS_ID = /"function_request_id"\s*:\s*"([0-9A-Za-z-]{1,64})"/;
 // Lambda's JSON log format (AWS_LAMBDA_LOG_FORMAT=JSON).
 const LAMBDA_ID = /"requestId"\s*:\s*"([0-9A-Za-z-]{1,64})"/;
 
+const JSON_OBJECT_START = /^\s{0,16}\{/;
+
 /** Could `text` hold a log line naming its request id? A string search, so most output costs no regex. */
 export const mayNameRequestId = (text: string): boolean => text.includes('"function_request_id"') || text.includes('"requestId"');
 
@@ -20,7 +22,7 @@ export const mayNameRequestId = (text: string): boolean => text.includes('"funct
  * object's start (an indented fragment of pretty-printed JSON), name none.
  */
 export function requestIdOfLine(line: string): string | undefined {
-  if (line.trimStart()[0] !== '{' || !mayNameRequestId(line)) return undefined;
+  if (!JSON_OBJECT_START.test(line) || !mayNameRequestId(line)) return undefined;
   return (POWERTOOLS_ID.exec(line) ?? LAMBDA_ID.exec(line))?.[1];
 }
 

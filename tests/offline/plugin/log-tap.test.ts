@@ -29,6 +29,17 @@ describe('log tap: lines from what the process writes', () => {
     ]);
   });
 
+  it('reads several lines of one write, from a worker thread`s bytes or a plain Uint8Array', () => {
+    const { seen, read } = reader();
+    read(Buffer.from(`λ plain\n${line('r1', 'λ one')}\n`));
+    read(new TextEncoder().encode(`${line('r2', 'two')}\n`));
+    read(Buffer.from('no id at all\n'));
+    expect(seen).toEqual([
+      ['r1', line('r1', 'λ one')],
+      ['r2', line('r2', 'two')],
+    ]);
+  });
+
   it('gives up a line longer than it holds unfinished, and reads the next ones', () => {
     const { seen, read } = reader();
     read(`{"function_request_id":"r1","message":"${'x'.repeat(70 * 1024)}`);
