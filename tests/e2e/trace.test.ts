@@ -92,10 +92,11 @@ describe('traces and faults, through the console API', () => {
     const lines = (hop: Hop | undefined) => (hop?.logs ?? []).map((line) => JSON.parse(line) as Record<string, unknown>);
     const invocation = (hops: Hop[], fn: string) => hops.find((h) => h.kind === 'invocation' && h.function === fn && h.outcome === 'ok');
     // processPayment runs in serverless-offline-sqs's worker thread: its lines may reach the trace after its hop.
+    // Waits for the chain's reserveInventory too, so the next test's fault meets its own order only.
     const hops = await trace(
       correlationId,
-      (h) => lines(invocation(h, 'processPayment')).some((line) => line.message === 'payment processed'),
-      "processPayment's log line in the trace",
+      (h) => lines(invocation(h, 'processPayment')).some((line) => line.message === 'payment processed') && invocation(h, 'reserveInventory') !== undefined,
+      "processPayment's log line and reserveInventory in the trace",
     );
 
     const created = invocation(hops, 'createOrder')!;
