@@ -3,6 +3,7 @@ import { systemClock } from '../lib/clock';
 import { catalogStore } from '../lib/catalog/catalog-store';
 import { config } from '../lib/config';
 import { httpHandler } from '../lib/http/http-handler';
+import { logger } from '../lib/logger';
 import { countingOrderChanges } from '../lib/metrics';
 import { orderStore } from '../lib/orders/order-store';
 import { placeOrder } from '../lib/orders/place-order';
@@ -23,6 +24,7 @@ export const handler = httpHandler(
       idempotencyKey: event.headers['idempotency-key'],
       correlationId: event.correlationId,
     });
+    logger.info('order accepted', { orderId: order.orderId, status: order.status });
     return {
       status: 202,
       body: { orderId: order.orderId, status: order.status },

@@ -6,6 +6,7 @@ import { forkLocalCloud, type CloudProcess, type RunningCloud } from './cloud-cl
 import { directInvoker, OFFLINE_RUNTIME } from './direct-invoker';
 import { createFunctionFaults, installInvocationHook, wrapInvocations, type OfflineLambdaClass } from './invocations';
 import { createInvocationRecorder } from './trace-recorder';
+import { tapLogLines } from './log-tap';
 import { forgetLoadedBundles } from './loaded-bundles';
 import { compileSqsFilterPatterns } from './sqs-filter-patterns';
 import { DEFAULT_SETTINGS, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from './settings';
@@ -204,6 +205,7 @@ export class LocalCloudPlugin {
   /**
    * Every invocation of this process (HTTP, serverless-offline-sqs, the local cloud's event sources)
    * passes through serverless-offline's invocation hook: recorded for the traces, faulted on demand.
+   * While tracing, this process's output is watched for the functions' log lines naming a request id.
    */
   private observeInvocations(Lambda: OfflineLambdaClass): void {
     const cloud = this.cloudProcess!;
@@ -212,6 +214,7 @@ export class LocalCloudPlugin {
     cloud.onFaults((next) => faults.table.replace(next));
     installInvocationHook(Lambda);
     if (recorder.wrapper) this.unwrap.push(wrapInvocations(recorder.wrapper));
+    if (recorder.logLine) this.unwrap.push(tapLogLines([process.stdout, process.stderr], recorder.logLine));
     this.unwrap.push(wrapInvocations(faults.wrapper));
   }
 

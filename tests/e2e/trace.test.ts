@@ -18,6 +18,8 @@ type Hop = {
   reason?: string;
   target?: string;
   fault?: { mode: string };
+  requestId?: string;
+  logs?: string[];
 };
 
 const api = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => consoleCall(CONSOLE, method, path, body);
@@ -71,6 +73,42 @@ describe('traces and faults, through the console API', () => {
 
     const { body } = await api('GET', `/api/traces?q=${placed.body.orderId}`);
     expect(body.traces.map((t: { correlationId: string }) => t.correlationId)).toContain(correlationId);
+  });
+
+  it("carries each attempt's log lines (Powertools' JSON lines naming its request id), in-process and from a worker thread", async () => {
+    const correlationId = `trace-logs-${randomUUID()}`;
+    const placed = await call('POST', '/orders', {
+      token,
+      body: { items: [{ sku: 'SKU-1', quantity: 1 }], paymentToken: 'tok_visa' },
+      headers: { 'x-correlation-id': correlationId },
+    });
+    expect(placed.status).toBe(202);
+    const lines = (hop: Hop | undefined) => (hop?.logs ?? []).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const invocation = (hops: Hop[], fn: string) => hops.find((h) => h.kind === 'invocation' && h.function === fn && h.outcome === 'ok');
+    // processPayment runs in serverless-offline-sqs's worker thread: its lines may reach the trace after its hop.
+    // Waits for the chain's reserveInventory too, so the next test's fault meets its own order only.
+    const hops = await trace(
+      correlationId,
+      (h) => lines(invocation(h, 'processPayment')).some((line) => line.message === 'payment processed') && invocation(h, 'reserveInventory') !== undefined,
+      "processPayment's log line and reserveInventory in the trace",
+    );
+
+    const created = invocation(hops, 'createOrder')!;
+    expect(created.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(lines(created)).toContainEqual(
+      expect.objectContaining({ level: 'INFO', message: 'order accepted', orderId: placed.body.orderId, function_request_id: created.requestId }),
+    );
+    const paid = invocation(hops, 'processPayment')!;
+    expect(lines(paid)).toContainEqual(
+      expect.objectContaining({
+        message: 'payment processed',
+        orderId: placed.body.orderId,
+        function_request_id: paid.requestId,
+        correlation_id: correlationId,
+      }),
+    );
+    // Each line is on its own invocation only.
+    for (const hop of hops) for (const line of lines(hop)) expect(line.function_request_id).toBe(hop.requestId);
   });
 
   it('shows a fault injected into reserveInventory: its failed attempts, their retries, and the on-failure record', async () => {

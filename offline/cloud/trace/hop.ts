@@ -17,6 +17,8 @@ export type Hop = {
   /** The trigger of an invocation: http, sqs, sns, s3, kinesis, dynamodb, eventbridge, schedule, invoke. */
   trigger?: string;
   attempt?: number;
+  /** invocation: Lambda's request id of the attempt (its context.awsRequestId). */
+  requestId?: string;
   durationMs?: number;
   /** publish / delivery: the AWS service and action, and the resource (queue, topic, stream, bus, bucket/key, table). */
   service?: string;
@@ -32,6 +34,7 @@ export type Hop = {
   event?: unknown;
   response?: unknown;
   error?: { errorType: string; errorMessage: string };
+  /** invocation: the attempt's log lines that name its request id (cloud/trace/log-lines.ts), the last MAX_LOG_LINES_PER_HOP. */
   logs?: string[];
   /** An injected fault that decided this hop (POST /api/faults). */
   fault?: { id: number; mode: string; delayMs?: number };

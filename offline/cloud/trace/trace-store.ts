@@ -1,4 +1,5 @@
 import type { Hop, TraceKeys } from './hop';
+import { appendLines } from './log-lines';
 
 /** Most hops kept per trace: a message looping through a chain must not grow one trace without bound. */
 export const MAX_HOPS_PER_TRACE = 500;
@@ -36,11 +37,14 @@ export function createTraceStore(options: { limit: number }) {
   // Insertion order = creation order: the first entry is the oldest.
   const traces = new Map<Trace, true>();
   const byKey = new Map<string, Trace>();
+  // The invocation hops kept, by request id: late log lines find theirs here.
+  const byRequestId = new Map<string, Hop>();
   let seq = 0;
 
   const forget = (trace: Trace) => {
     traces.delete(trace);
     for (const key of trace.keys) if (byKey.get(key) === trace) byKey.delete(key);
+    for (const { hop } of trace.hops) if (hop.requestId) byRequestId.delete(hop.requestId);
   };
 
   const merge = (into: Trace, from: Trace) => {
@@ -78,8 +82,16 @@ export function createTraceStore(options: { limit: number }) {
       trace.keys.add(key);
       byKey.set(key, trace);
     }
-    if (trace.hops.length < MAX_HOPS_PER_TRACE) trace.hops.push({ hop, seq: ++seq });
-    else trace.dropped++;
+    if (trace.hops.length < MAX_HOPS_PER_TRACE) {
+      trace.hops.push({ hop, seq: ++seq });
+      if (hop.kind === 'invocation' && hop.requestId) byRequestId.set(hop.requestId, hop);
+    } else trace.dropped++;
+  }
+
+  /** Log lines of an invocation whose hop is filed already (a worker thread's output comes after its answer); none kept if it is not. */
+  function appendLogs(requestId: string, lines: readonly string[]): void {
+    const hop = byRequestId.get(requestId);
+    if (hop) hop.logs = appendLines(hop.logs, lines);
   }
 
   const ordered = (trace: Trace) => [...trace.hops].sort((a, b) => a.hop.at - b.hop.at || a.seq - b.seq).map((entry) => entry.hop);
@@ -109,6 +121,7 @@ export function createTraceStore(options: { limit: number }) {
 
   return {
     record,
+    appendLogs,
     /** Summaries of the traces that match `q` (all without one), the newest (latest hop) first. */
     search(q = '', limit = 100): TraceSummary[] {
       const found = [...traces.keys()].filter((trace) => !q || matches(trace, q));
@@ -129,6 +142,7 @@ export function createTraceStore(options: { limit: number }) {
     clear() {
       traces.clear();
       byKey.clear();
+      byRequestId.clear();
     },
   };
 }

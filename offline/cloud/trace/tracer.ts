@@ -5,9 +5,13 @@ import { emptyKeys, keysOfEvent, keysOfResponse } from './correlation';
 import type { CloudObserver } from './api-tap';
 import { faultRoutes, traceRoutes } from './routes';
 import type { Route } from '../console/route';
+import type { LateLogLines } from './log-lines';
 
-/** What the functions' process sends of its invocations, in batches (cloud-process.ts `hops`). */
-export type InvocationBatch = { hops: Hop[]; faultsUsed: number[] };
+/**
+ * What the functions' process sends of its invocations, in batches (cloud-process.ts `hops`); `logs`:
+ * log lines that came after their invocation's hop was sent.
+ */
+export type InvocationBatch = { hops: Hop[]; faultsUsed: number[]; logs?: LateLogLines[] };
 
 /**
  * The local cloud's traces and faults, in the cloud's process: the store, what the emulators and the
@@ -37,6 +41,7 @@ export function createTracer(options: { limit: number; mode: 'embedded' | 'docke
       }
       store.record(hop, keys);
     }
+    for (const { requestId, lines } of batch.logs ?? []) store.appendLogs(requestId, lines);
   }
 
   /** An event (record) given up on or sent on, with the ids of the event it was about. */

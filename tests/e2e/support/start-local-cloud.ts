@@ -12,7 +12,8 @@ export default async function startLocalCloud(): Promise<void> {
   const root = join(__dirname, '..', '..', '..');
   const child = spawn(process.execPath, [join(root, 'node_modules', 'serverless', 'bin', 'serverless.js'), 'offline', 'start', '--stage', 'local'], {
     cwd: root,
-    env: { ...process.env, ...E2E_ENV, LOG_LEVEL: 'WARN' },
+    // INFO: the traces test finds the functions' INFO lines on their invocations.
+    env: { ...process.env, ...E2E_ENV, LOG_LEVEL: 'INFO' },
     detached: true, // its own process group, so teardown stops serverless-offline's workers too
     stdio: ['ignore', 'pipe', 'pipe'],
   });
