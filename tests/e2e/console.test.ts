@@ -101,14 +101,26 @@ if (skipped) process.stderr.write(`tests/e2e/console.test.ts: the browser test w
     // A real poison message, the shape of events/processPayment.poison.json's second record: processPayment
     // fails on it at each receive until the queue's redrive policy moves it to the DLQ.
     const tag = `poison-${randomUUID().slice(0, 8)}`;
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('payments'), MessageBody: `OrderPlaced ${tag} (not JSON)` }));
     const row = `#queue-rows tr[data-queue="${PAYMENTS_DLQ}"]`;
+    await page.waitForSelector(`${row} td[data-count="visible"]`);
     const visibleInDlq = () => page.$eval(`${row} td[data-count="visible"]`, (td) => Number(td.textContent));
+    // Earlier suites may have left messages there: ours is one more.
+    const before = await visibleInDlq();
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('payments'), MessageBody: `OrderPlaced ${tag} (not JSON)` }));
     // The page refreshes itself: the count is read from the page, not from SQS.
-    await eventually(async () => ((await visibleInDlq()) >= 1 ? true : undefined), 'the poison message in the page’s payments-dlq row', 40_000, 250);
+    await eventually(async () => ((await visibleInDlq()) > before ? true : undefined), 'the poison message in the page’s payments-dlq row', 40_000, 250);
 
-    await page.click(`${row} button[aria-label="Show the messages of ${PAYMENTS_DLQ}"]`);
-    await waitForText('#queue-messages', tag);
+    // One receive shows up to 10 messages, in no set order: ask again until ours is among them.
+    await eventually(
+      async () => {
+        await page.click(`${row} button[aria-label="Show the messages of ${PAYMENTS_DLQ}"]`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return (await textOf('#queue-messages')).includes(tag) ? true : undefined;
+      },
+      `#queue-messages to show ${tag}`,
+      10_000,
+      100,
+    );
     await page.screenshot({ path: '/tmp/console-dlq.png', fullPage: true });
 
     await page.click(`${row} button[aria-label="Redrive ${PAYMENTS_DLQ}"]`);

@@ -94,7 +94,10 @@ export function createTraceStore(options: { limit: number }) {
     if (hop) hop.logs = appendLines(hop.logs, lines);
   }
 
-  const ordered = (trace: Trace) => [...trace.hops].sort((a, b) => a.hop.at - b.hop.at || a.seq - b.seq).map((entry) => entry.hop);
+  // Times are in milliseconds: a request and its authorizer's invocation often share one, and the request came first.
+  const first = (hop: Hop) => (hop.kind === 'http' ? 0 : 1);
+  const ordered = (trace: Trace) =>
+    [...trace.hops].sort((a, b) => a.hop.at - b.hop.at || first(a.hop) - first(b.hop) || a.seq - b.seq).map((entry) => entry.hop);
   const idOf = (trace: Trace) => trace.correlationId ?? trace.id;
 
   function summary(trace: Trace): TraceSummary {
