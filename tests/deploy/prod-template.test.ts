@@ -111,12 +111,11 @@ const CODE_GRANTS: Record<string, Grants> = {
     'dynamodb:UpdateItem': [TABLE],
     ...sendsFailuresTo('ExpireStaleOrdersFailuresQueue'),
   },
-  // order-store get, fulfilment-store get/countBookingRequest (UpdateItem)/record (PutItem); the success record to the bus
+  // order-store get, fulfilment-store get/countBookingRequest (UpdateItem)/record (PutItem); its success record: DESTINATION_GRANTS
   fulfilOrder: {
     'dynamodb:GetItem': [TABLE],
     'dynamodb:UpdateItem': [TABLE],
     'dynamodb:PutItem': [TABLE],
-    'events:PutEvents': [BUS],
     ...sendsFailuresTo('FulfilOrderFailuresQueue'),
   },
   // lib/push/connect: the JWT secret (as authorize), push-store saveConnection
@@ -155,7 +154,11 @@ const CODE_GRANTS: Record<string, Grants> = {
   // activity-store day; the report object
   dailyReport: { 'dynamodb:Query': [TABLE], 's3:PutObject': ['arn:aws:s3:::orderflow-prod-reports/reports/*'], ...sendsFailuresTo('DailyReportFailuresQueue') },
 };
-const EXPECTED_GRANTS: Record<string, Grants> = Object.fromEntries(Object.entries(CODE_GRANTS).map(([name, grants]) => [name, { ...grants, ...TRACES }]));
+/** What Lambda itself sends with the function's role, not its code: an on-success record to an EventBridge bus. */
+const DESTINATION_GRANTS: Record<string, Grants> = { fulfilOrder: { 'events:PutEvents': [BUS] } };
+const EXPECTED_GRANTS: Record<string, Grants> = Object.fromEntries(
+  Object.entries(CODE_GRANTS).map(([name, grants]) => [name, { ...grants, ...DESTINATION_GRANTS[name], ...TRACES }]),
+);
 
 /** Actions AWS only accepts on Resource '*': X-Ray's, and only those. */
 const WILDCARD_RESOURCE_ACTIONS: string[] = Object.keys(TRACES);
@@ -195,11 +198,13 @@ describe('sls package --stage prod', () => {
       .filter(([, grants]) => writes.some((action) => grants[action]?.includes(TABLE)) && publishes.some((action) => grants[action]))
       .map(([name]) => name);
     expect(dualWriters).toEqual([]);
-    // And the template agrees with the audit (checkGrants): only the outbox publishes.
+    // And the template agrees with the audit (checkGrants): only the outbox publishes, and Lambda sends
+    // fulfilOrder's success record to the bus (its on-success destination), which fulfilOrder's code never does.
     const publishers = [...functions.values()]
       .filter((fn) => publishes.some((action) => action in grantsOf(template.Resources[roleOf(fn)!])))
       .map((fn) => fn.name);
-    expect(publishers).toEqual(['publishOrderEvents']);
+    expect(publishers.sort()).toEqual(['fulfilOrder', 'publishOrderEvents']);
+    expect(grantsOf(template.Resources[roleOf(functions.get('fulfilOrder')!)!])['events:PutEvents']).toEqual([BUS]);
   });
 
   test("the orders table's stream feeds publishOrderEvents: order items only, in order, retried, failures to a queue", () => {
