@@ -117,10 +117,12 @@ export async function startLocalCloud(
     if (settings.seed) {
       const environment = { ...plan.environment, ...sdkEnvironment(endpoints), ...settings.environment };
       const tablesOfStreams = [...new Set(plan.streamConsumers.filter((m) => m.source === 'dynamodb' && m.enabled).map((m) => m.stream))];
-      const tips = (tables: string[]) => Promise.all(tables.map((table) => tableStreamTips(clients, table, plan.region)));
-      const before = await tips(tablesOfStreams);
+      // Whether each stream is empty before the seed; the seed's last records only where it was.
+      const before = await Promise.all(tablesOfStreams.map((table) => tableStreamTips(clients, table, plan.region, { firstRecordOnly: true })));
       await runSeedModule(settings.seed, { environment, serviceDir, log });
-      const after = await tips(tablesOfStreams);
+      const after = await Promise.all(
+        tablesOfStreams.map(async (table, index) => (before[index]?.tips.size === 0 ? tableStreamTips(clients, table, plan.region) : undefined)),
+      );
       for (const mapping of plan.streamConsumers) {
         const index = tablesOfStreams.indexOf(mapping.stream);
         if (mapping.source !== 'dynamodb' || index < 0 || !before[index] || !after[index]) continue;
@@ -228,8 +230,13 @@ function traced(send: SendToDestination, tracer: ReturnType<typeof createTracer>
 }
 
 /** The tips of a table's stream, or undefined when it has none (its mappings say so when they start). */
-function tableStreamTips(clients: ReturnType<typeof localClients>, table: string, region: string): Promise<StreamTips | undefined> {
-  return streamTips(dynamodbStreamsSource(clients.dynamodb, clients.dynamodbStreams, table, region)).catch(() => undefined);
+function tableStreamTips(
+  clients: ReturnType<typeof localClients>,
+  table: string,
+  region: string,
+  options?: { firstRecordOnly?: boolean },
+): Promise<StreamTips | undefined> {
+  return streamTips(dynamodbStreamsSource(clients.dynamodb, clients.dynamodbStreams, table, region), options).catch(() => undefined);
 }
 
 function reportRestored({ restored, dropped }: { restored: number; dropped: string[] }, where: string, fresh: boolean, log: (m: string) => void): void {

@@ -6,6 +6,8 @@ import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { eventually } from '../offline/support/eventually';
+import { clearFaults, consoleOk, injectFault } from '../support/console-api';
 import { startService, type RunningService } from './support/start-service';
 
 // tests/services/relay: a service that is not orderflow (plain CommonJS handlers, no esbuild), started
@@ -86,6 +88,32 @@ describe('the local cloud, running the relay service', () => {
     expect(relay.output()).toMatch(new RegExp(`relay local cloud ready in .* · OpenAPI ${relay.openapi}/openapi\\.json`));
     expect((await fetch(`${relay.openapi}/`)).status).toBe(404);
     expect((await fetch(`${relay.openapi}/openapi.json`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it("serves its console: the service's wiring, the trace of a request, a fault that fails the next invocation", async () => {
+    const wiring = await consoleOk(relay.console, 'GET', '/api/wiring');
+    expect(wiring.nodes.map((node: { id: string }) => node.id)).toEqual(expect.arrayContaining(['function:greet', 'function:onJob', 'function:onClick']));
+
+    const correlationId = `relay-${marker}`;
+    expect((await fetch(`${relay.http}/greet?marker=${marker}`, { headers: { 'x-correlation-id': correlationId } })).status).toBe(200);
+    type Hop = { kind: string; function?: string; outcome: string };
+    const hops = await eventually(async () => {
+      const trace = await fetch(`${relay.console}/api/traces/${correlationId}`);
+      return trace.status === 200 ? ((await trace.json()) as { hops: Hop[] }).hops : undefined;
+    }, 'the trace of the request');
+    expect(hops.map((hop) => [hop.kind, hop.function, hop.outcome])).toEqual([
+      ['http', 'greet', 'ok'],
+      ['invocation', 'greet', 'ok'],
+    ]);
+
+    await injectFault(relay.console, { function: 'greet', mode: 'error', count: 1 });
+    try {
+      const failed = await fetch(`${relay.http}/greet?marker=${marker}`);
+      expect({ status: failed.status, body: await failed.json() }).toEqual({ status: 500, body: { message: 'Internal Server Error' } });
+      expect((await fetch(`${relay.http}/greet?marker=${marker}`)).status).toBe(200);
+    } finally {
+      await clearFaults(relay.console);
+    }
   });
 
   it('printed one warning line for the property it does not run', () => {

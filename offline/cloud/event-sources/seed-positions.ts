@@ -4,18 +4,23 @@ import { checkpointKey, type StreamSource } from './poller';
 /** A stream's last record per shard, as it stands now (empty shards left out). */
 export type StreamTips = { streamArn: string; incarnation: string; tips: Map<string, string> };
 
-/** Reads each shard of the stream to its end: the seed writes a few hundred records at most. */
-export async function streamTips(source: StreamSource): Promise<StreamTips> {
+/**
+ * Reads each shard of the stream to its end (the seed writes a few hundred records at most), or, with
+ * `firstRecordOnly`, only to its first record: whether the stream is empty is all the start needs to
+ * know of a stream that holds a kept state's records (thousands, read twice at every restart otherwise).
+ */
+export async function streamTips(source: StreamSource, options: { firstRecordOnly?: boolean } = {}): Promise<StreamTips> {
   const { streamArn, incarnation } = await source.describe();
   const tips = new Map<string, string>();
   for (const shard of await source.shards(streamArn)) {
     let iterator = await source.iterator(streamArn, shard.id, { type: 'TRIM_HORIZON' });
     while (iterator) {
-      const page = await source.read(streamArn, shard.id, iterator, 1000);
+      const page = await source.read(streamArn, shard.id, iterator, options.firstRecordOnly ? 1 : 1000);
       if (page.records.length > 0) tips.set(shard.id, page.records[page.records.length - 1].sequenceNumber);
-      if (page.atTip) break;
+      if (page.atTip || (options.firstRecordOnly && page.records.length > 0)) break;
       iterator = page.next;
     }
+    if (options.firstRecordOnly && tips.size > 0) break;
   }
   return { streamArn, incarnation, tips };
 }

@@ -90,6 +90,8 @@ export async function startService(name: string, env: Record<string, string> = {
 
   return {
     http: `http://127.0.0.1:${http}`,
+    /** The local cloud's console (its page and JSON API). */
+    console: `http://127.0.0.1:${consolePort}`,
     /** Where custom.localCloud.openapi is served, for a service that sets it. */
     openapi: `http://127.0.0.1:${openapi}`,
     sdk,
