@@ -1,4 +1,5 @@
-import type { Order } from '../../lib/orders/order';
+import type { Order, OrderStatus } from '../../lib/orders/order';
+import type { OrderStore } from '../../lib/orders/order-store';
 
 /** A publisher that records the orders it was asked to publish, as each stood. */
 export function recordingPublisher() {
@@ -59,4 +60,11 @@ export function sampleOrder(overrides: Partial<Order> = {}): Order {
     totalCents: 5597,
     ...overrides,
   });
+}
+
+/** Stores the order and moves it along `path` (each step a real conditional transition of the store). */
+export async function storeThrough(orders: OrderStore, order: Order, path: OrderStatus[], at = new Date('2026-11-22T10:00:02.500Z')): Promise<Order> {
+  let current = (await orders.create(order)).order;
+  for (const status of path) current = (await orders.transition(current, status, at)).order;
+  return current;
 }

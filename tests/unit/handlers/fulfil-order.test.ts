@@ -5,7 +5,7 @@ import type { Order, OrderStatus } from '../../../lib/orders/order';
 import type { OrderStore } from '../../../lib/orders/order-store';
 import { startDynalite, type TestTable } from '../../support/dynalite';
 import { fixture, SAMPLE } from '../../support/events';
-import { sampleOrder } from '../../support/fakes';
+import { sampleOrder, storeThrough } from '../../support/fakes';
 import { lambdaContext } from '../../support/lambda-context';
 
 type Event = EventBridgeEvent<string, Record<string, unknown>>;
@@ -22,10 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => table.close());
 
-async function storeIn(order: Order, path: OrderStatus[]): Promise<void> {
-  let current = (await orders.create(order)).order;
-  for (const status of path) current = (await orders.transition(current, status, new Date('2026-11-22T10:00:02.500Z'))).order;
-}
+const storeIn = (order: Order, path: OrderStatus[]) => storeThrough(orders, order, path);
 
 const invoke = (event: Event) => handler(event, lambdaContext('fulfilOrder'));
 const fulfilment = async (orderId: string) =>

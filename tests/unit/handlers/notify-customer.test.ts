@@ -5,7 +5,7 @@ import type { Order, OrderStatus } from '../../../lib/orders/order';
 import type { OrderStore } from '../../../lib/orders/order-store';
 import { countItems, startDynalite, type TestTable } from '../../support/dynalite';
 import { fixture, SAMPLE } from '../../support/events';
-import { pendingOrder, sampleOrder } from '../../support/fakes';
+import { pendingOrder, sampleOrder, storeThrough } from '../../support/fakes';
 import { lambdaContext } from '../../support/lambda-context';
 
 let table: TestTable;
@@ -20,10 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => table.close());
 
-async function storeIn(order: Order, path: OrderStatus[]): Promise<void> {
-  let current = (await orders.create(order)).order;
-  for (const status of path) current = (await orders.transition(current, status, new Date('2026-11-22T10:00:02.500Z'))).order;
-}
+const storeIn = (order: Order, path: OrderStatus[]) => storeThrough(orders, order, path);
 
 const invoke = (event: SNSEvent | EventBridgeEvent<string, unknown>) => handler(event, lambdaContext('notifyCustomer'));
 const notification = async (orderId: string, status: string) =>
