@@ -1,6 +1,6 @@
 import '../../support/quiet-sdk';
 import { createServer, type Server } from 'node:net';
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import {
   CreateBucketCommand,
@@ -16,6 +16,7 @@ import { PortInUseError } from '../../../../offline/cloud/emulators/listen';
 import { eventually } from '../../support/eventually';
 import { canListenOn, freePorts } from '../../support/ports';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
+import { createActiveTable } from '../../support/tables';
 
 const signedFor = (service: string) => ({
   authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${REGION}/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcd`,
@@ -37,14 +38,12 @@ describe('startEmbedded, driven by the AWS SDK over real sockets', () => {
 
   it('serves DynamoDB through the edge port: create a table, put and get an item', async () => {
     const TableName = unique('orders');
-    await cloud.sdk.dynamodb.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      }),
-    );
+    await createActiveTable(cloud.sdk.dynamodb, {
+      TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    });
 
     await cloud.sdk.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'ORDER#1' }, total: { N: '5597' } } }));
     const { Item } = await cloud.sdk.dynamodb.send(new GetItemCommand({ TableName, Key: { pk: { S: 'ORDER#1' } }, ConsistentRead: true }));

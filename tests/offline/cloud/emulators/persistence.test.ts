@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import {
   CreateStreamCommand,
@@ -30,6 +30,7 @@ import { startEmbedded } from '../../../../offline/cloud/emulators/embedded';
 import { freePorts } from '../../support/ports';
 import { sleep } from '../../support/eventually';
 import { ACCOUNT_ID, CREDENTIALS, REGION } from '../../support/test-cloud';
+import { createActiveTable } from '../../support/tables';
 
 /** The embedded emulators on disk in `stateDir`, with SDK clients of the test's own. */
 async function startOnDisk(stateDir: string) {
@@ -95,15 +96,13 @@ describe('the embedded emulators with a state directory, across a stop and a sta
     running = cloud;
     await cloud.createQueues(['jobs']);
     const TableName = 'orders';
-    await cloud.sdk.dynamodb.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-      }),
-    );
+    await createActiveTable(cloud.sdk.dynamodb, {
+      TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+    });
     await cloud.sdk.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'order-1' }, total: { N: '42' } } }));
     await cloud.sdk.kinesis.send(new CreateStreamCommand({ StreamName: 'activity', ShardCount: 1 }));
     await sleep(50);

@@ -2,7 +2,7 @@ import '../../support/quiet-sdk';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { fileCheckpoints } from '../../../../offline/cloud/event-sources/checkpoints';
 import { startDynamoDBStreamsPoller } from '../../../../offline/cloud/event-sources/dynamodb-streams-poller';
 import { createDestinationSender } from '../../../../offline/cloud/lambda/destinations';
@@ -12,6 +12,7 @@ import { compileFilterCriteria } from '../../../../offline/cloud/patterns/filter
 import { eventually } from '../../support/eventually';
 import { alwaysFail, startFakeLambda, succeed, type FakeLambda } from '../../support/fake-lambda';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
+import { createActiveTable } from '../../support/tables';
 
 type DynamoDBRecord = {
   eventName: string;
@@ -45,15 +46,13 @@ describe("startDynamoDBStreamsPoller: Lambda's DynamoDB Streams event source map
   async function tableFunction(mapping: Partial<StreamConsumerPlan> = {}) {
     const key = `onChange${++n}`;
     const table = `users-${n}`;
-    await cloud.sdk.dynamodb.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
+    await createActiveTable(cloud.sdk.dynamodb, {
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
     await cloud.createQueue(`${key}-failures`);
     const plan: StreamConsumerPlan = {
       functionKey: key,
