@@ -159,7 +159,8 @@ export async function startLocalCloud(
       const common = { clients, region: plan.region, accountId: LOCAL_ACCOUNT_ID, log, invoke, tracer };
       if (mode === 'docker') consumers.push(startQueueBridge(plan, clients, log));
       const eventQueues = new Map(plan.asyncConsumers.map((c) => [c.functionName, c.queue]));
-      const sendToDestination = traced(createDestinationSender(clients, { asyncQueueOf: (functionName) => eventQueues.get(functionName), log }), tracer);
+      const functionKeys = new Map([...plan.asyncConsumers, ...plan.streamConsumers].map((c) => [c.functionName, c.functionKey]));
+      const sendToDestination = traced(createDestinationSender(clients, { asyncQueueOf: (functionName) => eventQueues.get(functionName), log }), tracer, functionKeys);
       for (const consumer of plan.asyncConsumers) {
         consumers.push(
           startAsyncConsumer(consumer, {
@@ -207,15 +208,19 @@ export async function startLocalCloud(
   };
 }
 
-/** Each record sent to a destination is a hop of the event it is about. */
-function traced(send: SendToDestination, tracer: ReturnType<typeof createTracer>): SendToDestination {
+/**
+ * Each record sent to a destination is a hop of the event it is about, named by the function's key
+ * (`functionKeys`: deployed name → key), as its invocations are.
+ */
+function traced(send: SendToDestination, tracer: ReturnType<typeof createTracer>, functionKeys: ReadonlyMap<string, string>): SendToDestination {
   if (!tracer.tracing) return send;
   return async (destination, record) => {
     const r = record as { requestContext?: { functionArn?: string; condition?: string }; requestPayload?: unknown };
+    const functionName = r.requestContext?.functionArn?.split(':')[6];
     const hop = {
       kind: 'destination' as const,
       at: Date.now(),
-      function: r.requestContext?.functionArn?.split(':')[6],
+      function: functionName && (functionKeys.get(functionName) ?? functionName),
       target: destination.arn,
       reason: r.requestContext?.condition,
     };

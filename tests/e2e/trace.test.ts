@@ -136,6 +136,7 @@ describe('traces and faults, through the console API', () => {
     expect(retries.map((h) => h.attempt)).toEqual([2, 3]);
     expect(retries.every((h) => h.delayMs! > 0 && h.reason!.startsWith('InjectedFault'))).toBe(true);
     expect(hops.find((h) => h.kind === 'destination')).toMatchObject({
+      function: 'reserveInventory',
       reason: 'RetriesExhausted',
       target: expect.stringContaining('reserve-inventory-failures'),
     });

@@ -9,7 +9,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { startTestCloud, type TestCloud } from '../../support/test-cloud';
-import { createActiveTable } from '../../support/tables';
+import { createActiveTable } from '../../support/resources';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

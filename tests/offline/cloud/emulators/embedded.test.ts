@@ -1,7 +1,7 @@
 import '../../support/quiet-sdk';
 import { createServer, type Server } from 'node:net';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import {
   CreateBucketCommand,
   GetBucketNotificationConfigurationCommand,
@@ -13,10 +13,9 @@ import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/c
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { startEmbedded } from '../../../../offline/cloud/emulators/embedded';
 import { PortInUseError } from '../../../../offline/cloud/emulators/listen';
-import { eventually } from '../../support/eventually';
 import { canListenOn, freePorts } from '../../support/ports';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
-import { createActiveTable } from '../../support/tables';
+import { createActiveStream, createActiveTable } from '../../support/resources';
 
 const signedFor = (service: string) => ({
   authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/${REGION}/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcd`,
@@ -53,12 +52,7 @@ describe('startEmbedded, driven by the AWS SDK over real sockets', () => {
 
   it('serves Kinesis through the edge port: create a stream, put and get a record', async () => {
     const StreamName = unique('activity');
-    await cloud.sdk.kinesis.send(new CreateStreamCommand({ StreamName, ShardCount: 1 }));
-    await eventually(
-      async () =>
-        (await cloud.sdk.kinesis.send(new DescribeStreamSummaryCommand({ StreamName }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE' ? true : undefined,
-      'the stream to become active',
-    );
+    await createActiveStream(cloud.sdk.kinesis, StreamName);
 
     const put = await cloud.sdk.kinesis.send(new PutRecordCommand({ StreamName, PartitionKey: 'order-1', Data: Buffer.from('{"type":"OrderPlaced"}') }));
     const { ShardIterator } = await cloud.sdk.kinesis.send(

@@ -5,12 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import {
-  CreateStreamCommand,
-  GetRecordsCommand as GetKinesisRecordsCommand,
-  GetShardIteratorCommand as GetKinesisIteratorCommand,
-  PutRecordCommand,
-} from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand as GetKinesisRecordsCommand, GetShardIteratorCommand as GetKinesisIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
@@ -30,7 +25,7 @@ import { startEmbedded } from '../../../../offline/cloud/emulators/embedded';
 import { freePorts } from '../../support/ports';
 import { sleep } from '../../support/eventually';
 import { ACCOUNT_ID, CREDENTIALS, REGION } from '../../support/test-cloud';
-import { createActiveTable } from '../../support/tables';
+import { createActiveStream, createActiveTable } from '../../support/resources';
 
 /** The embedded emulators on disk in `stateDir`, with SDK clients of the test's own. */
 async function startOnDisk(stateDir: string) {
@@ -104,8 +99,7 @@ describe('the embedded emulators with a state directory, across a stop and a sta
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
     });
     await cloud.sdk.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'order-1' }, total: { N: '42' } } }));
-    await cloud.sdk.kinesis.send(new CreateStreamCommand({ StreamName: 'activity', ShardCount: 1 }));
-    await sleep(50);
+    await createActiveStream(cloud.sdk.kinesis, 'activity');
     await cloud.sdk.kinesis.send(new PutRecordCommand({ StreamName: 'activity', PartitionKey: 'k', Data: Buffer.from('placed') }));
     await cloud.sdk.s3.send(new CreateBucketCommand({ Bucket: 'exports' }));
     await cloud.sdk.s3.send(new PutObjectCommand({ Bucket: 'exports', Key: 'a.csv', Body: 'id\n1\n' }));

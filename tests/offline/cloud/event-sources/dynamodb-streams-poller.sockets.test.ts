@@ -12,7 +12,7 @@ import { compileFilterCriteria } from '../../../../offline/cloud/patterns/filter
 import { eventually } from '../../support/eventually';
 import { alwaysFail, startFakeLambda, succeed, type FakeLambda } from '../../support/fake-lambda';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
-import { createActiveTable } from '../../support/tables';
+import { createActiveTable } from '../../support/resources';
 
 type DynamoDBRecord = {
   eventName: string;

@@ -2,7 +2,7 @@ import '../../support/quiet-sdk';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateStreamCommand, DescribeStreamSummaryCommand, PutRecordCommand, type _Record } from '@aws-sdk/client-kinesis';
+import { PutRecordCommand, type _Record } from '@aws-sdk/client-kinesis';
 import { localClients, type LocalClients } from '../../../../offline/cloud/provision/clients';
 import type { StreamConsumerPlan } from '../../../../offline/cloud/provision/plan';
 import { fileCheckpoints } from '../../../../offline/cloud/event-sources/checkpoints';
@@ -12,6 +12,7 @@ import { createDestinationSender } from '../../../../offline/cloud/lambda/destin
 import { eventually, sleep } from '../../support/eventually';
 import { startFakeLambda, succeed, type Behaviour, type FakeLambda } from '../../support/fake-lambda';
 import { ACCOUNT_ID, REGION, startTestCloud, type TestCloud } from '../../support/test-cloud';
+import { createActiveStream } from '../../support/resources';
 
 type KinesisRecord = {
   kinesis: { data: string; sequenceNumber: string; partitionKey: string; approximateArrivalTimestamp: number };
@@ -88,11 +89,7 @@ describe("startKinesisPoller: Lambda's Kinesis event source mapping, on the embe
   async function streamFunction(mapping: Partial<StreamConsumerPlan>) {
     const key = `aggregate${++n}`;
     const stream = `activity-${n}`;
-    await cloud.sdk.kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
-    const { StreamDescriptionSummary } = await eventually(async () => {
-      const summary = await cloud.sdk.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
-      return summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE' ? summary : undefined;
-    }, 'the stream to become active');
+    const StreamDescriptionSummary = await createActiveStream(cloud.sdk.kinesis, stream);
     const failuresUrl = await cloud.createQueue(`${key}-failures`);
     const plan: StreamConsumerPlan = {
       functionKey: key,

@@ -1,9 +1,10 @@
 import { CreateTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { CreateStreamCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { startTestCloud, type TestCloud } from '../../support/test-cloud';
 import { createTracer } from '../../../../offline/cloud/trace/tracer';
 import { eventually } from '../../support/eventually';
+import { createActiveStream } from '../../support/resources';
 
 describe('the emulators record what the traces follow, and answer injected API faults (real sockets)', () => {
   const tracer = createTracer({ limit: 50, mode: 'embedded', sendFaults: () => undefined });
@@ -30,16 +31,10 @@ describe('the emulators record what the traces follow, and answer injected API f
     await eventually(async () => tracer.store.get('sqs-corr'), 'the SendMessage hop');
     expect(tracer.store.get('sqs-corr')?.hops[0]).toMatchObject({ kind: 'publish', service: 'sqs', action: 'SendMessage', target: 'traced' });
 
-    await cloud.sdk.kinesis.send(new CreateStreamCommand({ StreamName: 'traced', ShardCount: 1 }));
-    await eventually(async () => {
-      try {
-        return await cloud.sdk.kinesis.send(
-          new PutRecordCommand({ StreamName: 'traced', PartitionKey: 'p', Data: Buffer.from(JSON.stringify({ correlationId: 'kin-corr' })) }),
-        );
-      } catch {
-        return undefined;
-      }
-    }, 'the stream to be active');
+    await createActiveStream(cloud.sdk.kinesis, 'traced');
+    await cloud.sdk.kinesis.send(
+      new PutRecordCommand({ StreamName: 'traced', PartitionKey: 'p', Data: Buffer.from(JSON.stringify({ correlationId: 'kin-corr' })) }),
+    );
     await eventually(async () => tracer.store.get('kin-corr'), 'the PutRecord hop');
     expect(tracer.store.get('kin-corr')?.hops[0]).toMatchObject({ kind: 'publish', service: 'kinesis', action: 'PutRecord', target: 'traced' });
   });
