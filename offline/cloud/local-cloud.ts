@@ -160,7 +160,11 @@ export async function startLocalCloud(
       if (mode === 'docker') consumers.push(startQueueBridge(plan, clients, log));
       const eventQueues = new Map(plan.asyncConsumers.map((c) => [c.functionName, c.queue]));
       const functionKeys = new Map([...plan.asyncConsumers, ...plan.streamConsumers].map((c) => [c.functionName, c.functionKey]));
-      const sendToDestination = traced(createDestinationSender(clients, { asyncQueueOf: (functionName) => eventQueues.get(functionName), log }), tracer, functionKeys);
+      const sendToDestination = traced(
+        createDestinationSender(clients, { asyncQueueOf: (functionName) => eventQueues.get(functionName), log }),
+        tracer,
+        functionKeys,
+      );
       for (const consumer of plan.asyncConsumers) {
         consumers.push(
           startAsyncConsumer(consumer, {
