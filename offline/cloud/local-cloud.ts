@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join, relative, resolve as resolvePath } from 'node:path';
-import { startEmbedded, type RunningEmulators } from './emulators/embedded';
+import { refuseStateDirInUse, startEmbedded, type RunningEmulators } from './emulators/embedded';
 import { localClients } from './provision/clients';
 import { LOCAL_ACCESS_KEY, LOCAL_ACCOUNT_ID, localEndpoints, planFor, sdkEnvironment, type LocalCloudSettings } from '../plugin/settings';
 import type { ServiceConfig } from './provision/plan';
@@ -61,7 +61,10 @@ export async function startLocalCloud(
   let emulators: RunningEmulators | undefined;
   // The embedded emulators keep their data here between runs; --fresh (settings.fresh) starts from nothing.
   const stateDir = resolvePath(serviceDir, settings.stateDir, mode);
-  if (settings.fresh) rmSync(stateDir, { recursive: true, force: true });
+  if (settings.fresh) {
+    refuseStateDirInUse(stateDir);
+    rmSync(stateDir, { recursive: true, force: true });
+  }
   // Beside the modes' directories: `sls invoke local` reads it without knowing the mode.
   const clock = createLocalClock({ file: resolvePath(serviceDir, settings.stateDir, 'clock.json'), restore: settings.persist && !settings.fresh });
   if (settings.fresh && mode === 'docker')

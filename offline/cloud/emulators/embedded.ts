@@ -259,16 +259,23 @@ function tablesThrough(dynamodb: DynamoDBClient): TableLookup {
 /** One local cloud at a time on a state directory: a second one would fail deep in LevelDB's lock. */
 function claimStateDir(state: string): void {
   mkdirSync(state, { recursive: true });
-  const owner = join(state, 'owner.pid');
+  refuseStateDirInUse(state);
+  writeFileSync(join(state, 'owner.pid'), String(process.pid));
+}
+
+/**
+ * Throws when another running local cloud owns `state` (its owner.pid names a live process). Checked
+ * before anything in it is touched: a `--fresh` start must not wipe the files of a cloud that is running.
+ */
+export function refuseStateDirInUse(state: string): void {
   let pid = NaN;
   try {
-    pid = Number(readFileSync(owner, 'utf8'));
+    pid = Number(readFileSync(join(state, 'owner.pid'), 'utf8'));
   } catch {
     // nobody's
   }
   if (pid && pid !== process.pid && isAlive(pid))
     throw new Error(`The state directory ${state} is in use by another local cloud (process ${pid}); stop it, or set LOCAL_CLOUD_STATE_DIR`);
-  writeFileSync(owner, String(process.pid));
 }
 
 function isAlive(pid: number): boolean {

@@ -21,7 +21,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient as Sqs } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { startEmbedded } from '../../../../offline/cloud/emulators/embedded';
+import { refuseStateDirInUse, startEmbedded } from '../../../../offline/cloud/emulators/embedded';
 import { freePorts } from '../../support/ports';
 import { sleep } from '../../support/eventually';
 import { ACCOUNT_ID, CREDENTIALS, REGION } from '../../support/test-cloud';
@@ -174,6 +174,10 @@ describe('the embedded emulators with a state directory, across a stop and a sta
       child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('done') && resolve());
       child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
     });
+    // While it runs, the directory is its own: another start, fresh (checked before the wipe) or not, is refused.
+    const inUse = new RegExp(`state directory ${stateDir} is in use by another local cloud \\(process ${child.pid}\\)`);
+    expect(() => refuseStateDirInUse(stateDir)).toThrow(inUse);
+    await expect(startOnDisk(stateDir)).rejects.toThrow(inUse);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
 
