@@ -30,7 +30,8 @@ export type TraceStore = ReturnType<typeof createTraceStore>;
 
 /**
  * The last `limit` traces, in memory. A hop joins the trace any of its keys already names (merging
- * two traces it turns out to link) or starts one; the oldest trace goes once there are more than `limit`.
+ * two traces it turns out to link) or starts one; a hop naming several correlation ids joins each of
+ * theirs. The oldest trace goes once there are more than `limit`.
  * Recording only files the hop: what the console asks for is computed when it asks.
  */
 export function createTraceStore(options: { limit: number }) {
@@ -60,6 +61,16 @@ export function createTraceStore(options: { limit: number }) {
 
   function record(hop: Hop, keys: TraceKeys): void {
     if (options.limit <= 0) return;
+    // A batch with records of several correlation ids (a stream batch of several orders) is a hop of
+    // each of their traces; it must not merge them into one. Its links cannot be told apart by record.
+    if (keys.correlationIds.length > 1) {
+      for (const correlationId of keys.correlationIds) file(hop, { correlationIds: [correlationId], links: [] });
+      return;
+    }
+    file(hop, keys);
+  }
+
+  function file(hop: Hop, keys: TraceKeys): void {
     const all = [...keys.correlationIds, ...keys.links];
     if (all.length === 0) return;
     let trace: Trace | undefined;

@@ -41,6 +41,17 @@ describe('trace store', () => {
     expect(store.get('s3:b/k')?.hops.map((h) => h.at)).toEqual([1, 2, 3]);
   });
 
+  it('files a batch naming several correlation ids under each of their traces, without merging them', () => {
+    const store = createTraceStore({ limit: 10 });
+    store.record(hop(1, { kind: 'http' }), { correlationIds: ['order-a'], links: ['msg:a'] });
+    store.record(hop(2, { kind: 'http' }), ids('order-b'));
+    store.record(hop(3, { function: 'publishOrderEvents' }), { correlationIds: ['order-a', 'order-b'], links: ['msg:a', 'msg:b'] });
+    expect(store.size).toBe(2);
+    expect(store.get('order-a')?.hops.map((h) => h.kind)).toEqual(['http', 'invocation']);
+    expect(store.get('order-b')?.hops.map((h) => h.kind)).toEqual(['http', 'invocation']);
+    expect(store.get('msg:b')).toBeUndefined();
+  });
+
   it('searches by id, function and what the hops hold (an order id), newest first', () => {
     const store = createTraceStore({ limit: 10 });
     store.record(hop(1, { function: 'createOrder', event: { body: '{"orderId":"ord-1"}' } }), ids('c1'));
